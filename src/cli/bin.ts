@@ -1,0 +1,3 @@
+#!/usr/bin/env -S node --import tsx
+// The installed `patchbay` executable: the same entry point as `npm run patchbay`.
+import './main.ts';

@@ -1,0 +1,4 @@
+import type { CliCommand } from '../command.ts';
+
+/** Every `patchbay` command, in the order `patchbay --help` lists them. */
+export const COMMANDS: CliCommand[] = [];
