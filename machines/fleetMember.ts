@@ -155,7 +155,9 @@ export const fleetMember = setup({
     }),
     recordContact: assign(({ context, event }) => {
       const at = (event as { at: string }).at;
-      return { lastContact: at > context.lastContact ? at : context.lastContact };
+      // ISO times compare as strings; a late, older CONTACTED must not move last contact back.
+      if (at <= context.lastContact) return {};
+      return { lastContact: at };
     }),
     changeGroup: assign(({ event }) => {
       const moved = event as Extract<FleetMemberEvent, { type: 'GROUP_CHANGED' }>;

@@ -163,7 +163,9 @@ test('GROUP_CHANGED sets group and settings and keeps the state', () => {
 test('the snapshot survives a persist/restore round trip', () => {
   const actor = start();
   actor.send(checkIn({ pending: [patch] }));
-  const restored = createActor(fleetMember, { snapshot: actor.getPersistedSnapshot() as never }).start();
+  const restored = createActor(fleetMember, {
+    snapshot: actor.getPersistedSnapshot() as never,
+  } as never).start();
   restored.send({ type: 'install.succeeded', updateId: 'p2', at: '2026-01-01T02:00:00.000Z' });
   assert.is(restored.getSnapshot().value, 'upToDate');
 });
