@@ -79,7 +79,7 @@ export interface CheckedInEvent {
 export type FleetMemberEvent =
   | CheckedInEvent
   | { type: 'CONTACTED'; at: string }
-  | { type: 'GROUP_CHANGED'; groupId: string; settings: MachineSettings; at: string }
+  | { type: 'GROUP_CHANGED'; groupId: string; settings?: MachineSettings; at: string }
   | AgentEvent;
 
 const FAILURE_KIND = {
@@ -159,9 +159,10 @@ export const fleetMember = setup({
       if (at <= context.lastContact) return {};
       return { lastContact: at };
     }),
-    changeGroup: assign(({ event }) => {
+    changeGroup: assign(({ context, event }) => {
       const moved = event as Extract<FleetMemberEvent, { type: 'GROUP_CHANGED' }>;
-      return { groupId: moved.groupId, settings: moved.settings };
+      // Without settings (a move back to default) the machine keeps the settings it had.
+      return { groupId: moved.groupId, settings: moved.settings ?? context.settings };
     }),
     recordAgentEvent: assign(({ event }) => {
       const agent = event as AgentEvent;
