@@ -3,10 +3,20 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
 import { createApp } from '../../http/createApp.ts';
+import { createActivityRouter } from '../../http/routes/activityRoutes.ts';
+import { type AgentRoutesDeps, createAgentRouter } from '../../http/routes/agentRoutes.ts';
+import { createConfigRouter } from '../../http/routes/configRoutes.ts';
+import { createGroupsRouter } from '../../http/routes/groupsRoutes.ts';
+import { createMachinesRouter } from '../../http/routes/machinesRoutes.ts';
+import { createReportRouter } from '../../http/routes/reportRoutes.ts';
 import { createAboutRouter, createHealthRouter } from '../../http/routes/systemRoutes.ts';
 import { createUpdatesRouter } from '../../http/routes/updatesRoutes.ts';
+import { heldBackReason } from '../domain/planPolicy.ts';
+import { MACHINE_KIND } from '../provider/machineKind.ts';
+import { type FleetServices, openFleet } from '../provider/openFleet.ts';
 import { openProviderCore, type ProviderCore } from '../provider/ProviderCore.ts';
 import type { SignaturePolicy } from '../provider/signaturePolicy.ts';
+import type { ActorHostOptions } from '../runtime/ActorHost.ts';
 
 /** Everything `patchbay provider` can be told. */
 export interface ProviderServerOptions {
@@ -18,6 +28,18 @@ export interface ProviderServerOptions {
   /** Largest JSON body on admin routes, in bytes. Default 1 MiB. */
   maxJsonBytes?: number;
   signaturePolicy?: SignaturePolicy;
+  /** Largest check-in body in bytes (413 past it). Default 262,144, the manual's MaximumMessageSize. */
+  maxCheckInBytes?: number;
+  /** The base URL agents are given for content (e.g. behind a proxy); default each request's origin. */
+  publicUrl?: string;
+  /** How often coalesced last-contact times are written, in ms (default 30 s). */
+  contactFlushMs?: number;
+  /** Actor host tuning (most live actors, batch size). */
+  actorHost?: ActorHostOptions;
+  /** fsync every commit batch (default true). */
+  sync?: boolean;
+  /** The agent identity hook (the Security issue's per-machine secrets). */
+  identifyAgent?: AgentRoutesDeps['identifyAgent'];
   log?: (line: string) => void;
 }
 
@@ -26,6 +48,7 @@ export interface RunningProvider {
   url: string;
   port: number;
   core: ProviderCore;
+  fleet: FleetServices;
   app: Koa;
   server: Server;
   /** Stops accepting connections, flushes every actor and closes the store. */
@@ -44,9 +67,29 @@ const acceptAllPolicy: SignaturePolicy = {
 
 /** Opens the provider's data under `dataDir` and serves the agent, content and admin APIs. */
 export async function startProviderServer(options: ProviderServerOptions): Promise<RunningProvider> {
-  const core = await openProviderCore({ dataDir: options.dataDir });
+  const core = await openProviderCore({
+    dataDir: options.dataDir,
+    kinds: [MACHINE_KIND],
+    host: options.actorHost,
+    sync: options.sync,
+  });
+  const logError = (message: string, error: unknown) =>
+    options.log?.(`${message}: ${(error as Error)?.stack ?? String(error)}`);
+  const fleet = await openFleet(core, {
+    contactFlushMs: options.contactFlushMs,
+    onError: (error) => logError('a background write failed', error),
+  });
+  const maxJsonBytes = options.maxJsonBytes ?? 1024 * 1024;
   const app = createApp({
-    publicRouters: [createHealthRouter(() => core.store.isOpen)],
+    publicRouters: [
+      createHealthRouter(() => core.store.isOpen),
+      createAgentRouter({
+        fleet: fleet.fleet,
+        maxCheckInBytes: options.maxCheckInBytes,
+        publicUrl: options.publicUrl,
+        identifyAgent: options.identifyAgent,
+      }),
+    ],
     adminRouters: [
       createAboutRouter({ version: PATCHBAY_VERSION, role: 'local' }),
       createUpdatesRouter({
@@ -54,10 +97,19 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
         content: core.content,
         signaturePolicy: options.signaturePolicy ?? acceptAllPolicy,
         maxUploadBytes: options.maxUploadBytes ?? 2 * 1024 ** 3,
-        maxJsonBytes: options.maxJsonBytes ?? 1024 * 1024,
+        maxJsonBytes,
+        decorate: (update) => {
+          const reason = heldBackReason(update, fleet.config.policy);
+          return reason === undefined ? { heldBack: false } : { heldBack: true, heldBackReason: reason };
+        },
       }),
+      createReportRouter({ queries: fleet.queries }),
+      createGroupsRouter({ groups: fleet.groups, fleet: fleet.fleet, index: fleet.index, maxJsonBytes }),
+      createMachinesRouter({ queries: fleet.queries, groups: fleet.groups }),
+      createActivityRouter({ activity: fleet.activity }),
+      createConfigRouter({ config: fleet.config, maxJsonBytes }),
     ],
-    log: (message, error) => options.log?.(`${message}: ${(error as Error)?.stack ?? String(error)}`),
+    log: logError,
   });
   const server = app.listen(options.port ?? 8092, options.host ?? '0.0.0.0');
   try {
@@ -66,6 +118,7 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
       server.once('error', reject);
     });
   } catch (error) {
+    await fleet.close();
     await core.close();
     throw error;
   }
@@ -76,6 +129,7 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
     url: `http://${shownHost}:${port}`,
     port,
     core,
+    fleet,
     app,
     server,
     close() {
@@ -84,6 +138,7 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        await fleet.close();
         await core.close();
       })();
       return closing;
