@@ -33,7 +33,8 @@ export function createAgentRouter(deps: AgentRoutesDeps): Router {
     const body = checkInSchema.parse(await readJsonBody(ctx, { maxBytes: maxCheckInBytes }));
     body.machine.id = await identify(ctx, body.machine.id);
     const answer = await deps.fleet.checkIn(body);
-    ctx.body = checkInJson(answer, deps.publicUrl ?? ctx.origin);
+    // Koa 3's ctx.origin is the Origin header, not our own origin, so build it from protocol and host.
+    ctx.body = checkInJson(answer, deps.publicUrl ?? `${ctx.protocol}://${ctx.host}`);
   });
 
   router.post('/events', async (ctx) => {
