@@ -92,6 +92,25 @@ console.log(
     `${((elapsed * 1000) / MACHINES).toFixed(2)} µs/plan, ${(actionCount / MACHINES).toFixed(2)} actions/plan`,
 );
 
+// The common case: machines already on the latest GA patch of the newest release get no actions.
+const upToDate: InstalledApplication[] = [1, 13, 26, 39].map((product) => ({
+  upgradeCode: `U${product}`,
+  productCode: `P${product}-${RELEASES}`,
+  application: `App ${product}`,
+  productLine: 'CIC',
+  version: `16.${pad(RELEASES)}.${pad(PATCHES)}.02`,
+  updates: [`p${product}-r${RELEASES}-${PATCHES}`],
+}));
+started = performance.now();
+let idle = 0;
+for (let i = 0; i < MACHINES; i++)
+  idle += planActions(upToDate, catalog, group, { platformVersions: {} }).length;
+elapsed = performance.now() - started;
+console.log(
+  `${MACHINES} up-to-date plans (${idle} actions) in ${elapsed.toFixed(0)} ms: ` +
+    `${((elapsed * 1000) / MACHINES).toFixed(2)} µs/plan`,
+);
+
 const ETAGS = 200_000;
 started = performance.now();
 for (let i = 0; i < ETAGS; i++) {
