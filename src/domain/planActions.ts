@@ -32,7 +32,7 @@ export type PlanGroup = Pick<Group, 'id' | 'mode' | 'installDay' | 'installHour'
 /** An action with its pre-parsed version, so ordering never re-parses. */
 interface Planned {
   action: PlanAction;
-  key: VersionKey;
+  indexed: IndexedUpdate;
   rank: number;
 }
 
@@ -61,7 +61,6 @@ export function planActions(
 ): PlanAction[] {
   const planned: Planned[] = [];
   const installsAllowed = policy.updatesAllowed !== false;
-  const triggers: Planned[] = [];
   for (let index = 0; index < installed.length; index++) {
     const app = installed[index]!;
     if (isShadowed(installed, index)) continue;
@@ -78,14 +77,12 @@ export function planActions(
     }
     // A product the admin removes outright is not reinstalled by the same plan.
     if (!installsAllowed || base === undefined) continue;
-    const start = planned.length;
     const target = chooseRelease(product, base, policy);
     if (target !== undefined) {
       completeRelease(target.release, target.install, base, app.updates, policy, planned, undefined, false);
     }
-    for (let i = start; i < planned.length; i++) triggers.push(planned[i]!);
   }
-  if (installsAllowed) addRelatedInstalls(installed, catalog, policy, planned, triggers);
+  if (installsAllowed) addRelatedInstalls(installed, catalog, policy, planned);
   planned.sort(comparePlanned);
   return planned.map((entry) => entry.action);
 }
@@ -209,18 +206,16 @@ function addRelatedInstalls(
   catalog: CatalogIndex,
   policy: PlanPolicy,
   planned: Planned[],
-  triggers: Planned[],
 ): void {
   const namesRelated = (entry: Planned) =>
-    catalog.updates.get(entry.action.updateId)!.update.relatedInstalls.length > 0;
-  let level = triggers.filter(namesRelated);
+    entry.rank !== REMOVE_RANK && entry.indexed.update.relatedInstalls.length > 0;
+  let level = planned.filter(namesRelated);
   const taken = new Set<string>();
   while (level.length > 0) {
     level.sort(comparePlanned);
     const next: Planned[] = [];
     for (const trigger of level) {
-      const relatedIds = catalog.updates.get(trigger.action.updateId)!.update.relatedInstalls;
-      for (const relatedId of relatedIds) {
+      for (const relatedId of trigger.indexed.update.relatedInstalls) {
         const related = catalog.updates.get(relatedId);
         if (related === undefined || !isOfferableRelatedInstall(related, policy)) continue;
         const code = related.update.upgradeCode;
@@ -276,7 +271,7 @@ function toPlanned(
   if (relatedTo !== undefined) action.relatedTo = relatedTo;
   return {
     action,
-    key: indexed.key,
+    indexed,
     rank: kind === 'remove' ? REMOVE_RANK : INSTALL_RANK[update.installType],
   };
 }
@@ -284,7 +279,7 @@ function toPlanned(
 /** Removals newest first (peel the top layer off first), then Install, Patch, ES oldest first; ties by id. */
 function comparePlanned(a: Planned, b: Planned): number {
   if (a.rank !== b.rank) return a.rank - b.rank;
-  const byVersion = compareVersionKeys(a.key, b.key);
+  const byVersion = compareVersionKeys(a.indexed.key, b.indexed.key);
   if (byVersion !== 0) return a.rank === REMOVE_RANK ? -byVersion : byVersion;
   return a.action.updateId < b.action.updateId ? -1 : a.action.updateId > b.action.updateId ? 1 : 0;
 }

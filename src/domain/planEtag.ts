@@ -10,5 +10,19 @@ import type { PlanAction } from './planActions.ts';
  * @example planEtag(actions, { settings }) // 'p-85944171f73967e8'
  */
 export function planEtag(actions: readonly PlanAction[], extra?: unknown): string {
-  return `p-${fnv1a64(canonicalJson(extra === undefined ? [actions] : [actions, extra]))}`;
+  // Actions have a fixed shape, so a positional encoding is canonical and lets JSON.stringify's fast
+  // path do the work; only the free-form `extra` needs key sorting.
+  const rows = actions.map((action) => [
+    action.kind,
+    action.highPriority,
+    action.updateId,
+    action.installType,
+    action.version,
+    action.upgradeCode,
+    action.rollbackTo ?? null,
+    action.relatedTo ?? null,
+  ]);
+  const text =
+    extra === undefined ? JSON.stringify(rows) : `${JSON.stringify(rows)}\n${canonicalJson(extra)}`;
+  return `p-${fnv1a64(text)}`;
 }

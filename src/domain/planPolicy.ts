@@ -10,6 +10,7 @@ export interface PlanPolicy {
   /**
    * The platform (server) version the provider runs, per product line. An update newer than its
    * product line's platform version is held back; a product line missing here holds nothing back.
+   * A malformed version here throws INVALID_VERSION when a plan reads it: validate it at startup.
    */
   platformVersions: Record<string, string>;
   /** The license gate (the manual's I3_FEATURE_SU_ALLOWED): false offers no installs. Default true. */
