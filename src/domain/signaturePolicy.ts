@@ -1,5 +1,5 @@
 import { PatchbayError } from './PatchbayError.ts';
-import { matchSigningKey } from './packageSignature.ts';
+import { matchSigningKey, publicKeyId } from './packageSignature.ts';
 import { parseSignatureFile } from './signatureFile.ts';
 
 /** What the import path knows about a package's signature before deciding. */
@@ -56,4 +56,32 @@ export function checkPackageSignature(check: SignatureCheck): SignatureVerdict {
       : 'the package signature does not verify with any trusted key',
     { code: 'SIGNATURE_INVALID', details: { sha256, reason: noKeys ? 'no-trusted-keys' : 'untrusted' } },
   );
+}
+
+/** Options of {@link createSignaturePolicy}. */
+export interface SignaturePolicyOptions {
+  /** The provider's trusted Ed25519 public keys in PEM form. */
+  trustedPublicKeysPem: string[];
+  /** VerifyDigitalSignature: on by default. */
+  required?: boolean;
+}
+
+/**
+ * The VerifyDigitalSignature policy as an object with `check(sha256, signature)`, the shape
+ * src/provider/signaturePolicy.ts declares (`importPackage` calls it for uploads and folders).
+ * Every trusted key is parsed here, so a broken key fails at startup with SIGNING_KEY_INVALID
+ * rather than on the first import.
+ *
+ * @example createSignaturePolicy({ trustedPublicKeysPem: [pem] }).check(sha256, sigBytes) // { signed: true }
+ */
+export function createSignaturePolicy(options: SignaturePolicyOptions): {
+  check(sha256: string, signature: Uint8Array | undefined): SignatureVerdict;
+} {
+  const trustedPublicKeysPem = [...options.trustedPublicKeysPem];
+  const required = options.required ?? true;
+  for (const pem of trustedPublicKeysPem) publicKeyId(pem);
+  return {
+    check: (sha256, signature) =>
+      checkPackageSignature({ sha256, signatureFile: signature, trustedPublicKeysPem, required }),
+  };
 }

@@ -4,7 +4,8 @@ import * as assert from 'uvu/assert';
 import { isPatchbayError } from '../../src/domain/PatchbayError.ts';
 import { generateSigningKeyPair, publicKeyId, signDigest } from '../../src/domain/packageSignature.ts';
 import { formatSignatureFile } from '../../src/domain/signatureFile.ts';
-import { checkPackageSignature } from '../../src/domain/signaturePolicy.ts';
+import { checkPackageSignature, createSignaturePolicy } from '../../src/domain/signaturePolicy.ts';
+import type { SignaturePolicy } from '../../src/provider/signaturePolicy.ts';
 
 const trusted = generateSigningKeyPair();
 const stranger = generateSigningKeyPair();
@@ -90,3 +91,34 @@ optional('a trusted signature is still recorded as signed', () => {
 
 required.run();
 optional.run();
+
+const factory = suite('createSignaturePolicy');
+
+factory('is on by default: an unsigned package is SIGNATURE_MISSING', () => {
+  const policy = createSignaturePolicy({ trustedPublicKeysPem: [trusted.publicKeyPem] });
+  assert.throws(() => policy.check(sha256, undefined), hasCode('SIGNATURE_MISSING'));
+});
+
+factory('accepts a package signed by a trusted key', () => {
+  const policy = createSignaturePolicy({ trustedPublicKeysPem: [trusted.publicKeyPem] });
+  assert.is(policy.check(sha256, sigBy(trusted.privateKeyPem)).signed, true);
+});
+
+factory('turned off, it accepts an unsigned package as unsigned', () => {
+  const policy = createSignaturePolicy({ trustedPublicKeysPem: [], required: false });
+  assert.equal(policy.check(sha256, undefined), { signed: false });
+});
+
+factory('fits the SignaturePolicy interface importPackage takes', () => {
+  const policy: SignaturePolicy = createSignaturePolicy({ trustedPublicKeysPem: [trusted.publicKeyPem] });
+  assert.is(policy.check(sha256, sigBy(trusted.privateKeyPem)).signed, true);
+});
+
+factory('a trusted key that is not an Ed25519 PEM fails at creation with SIGNING_KEY_INVALID', () => {
+  assert.throws(
+    () => createSignaturePolicy({ trustedPublicKeysPem: ['not a key'] }),
+    (error: unknown) => isPatchbayError(error, 'SIGNING_KEY_INVALID'),
+  );
+});
+
+factory.run();
