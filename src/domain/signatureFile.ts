@@ -6,8 +6,8 @@ import { PatchbayError } from './PatchbayError.ts';
 //   <base64 of the 64-byte Ed25519 signature>
 //
 // The key id is informational (it says which key signed); verification always tries every trusted
-// key. A file holding exactly the 64 raw signature bytes (as `openssl pkeyutl -sign` writes it) is
-// accepted too.
+// key. Also accepted, so a signature can be made or pasted without Patchbay: exactly the 64 raw
+// signature bytes (as `openssl pkeyutl -sign` writes them), or the bare base64 line alone.
 
 const HEADER = 'patchbay-signature v1 ed25519';
 const HEADER_LINE = /^patchbay-signature v1 ed25519(?: ([0-9a-f]{16}))?$/;
@@ -40,7 +40,8 @@ export function formatSignatureFile(signature: Uint8Array, keyId?: string): stri
 }
 
 /**
- * Parses the bytes of a `<file>.sig` (text form or 64 raw bytes).
+ * Parses the bytes of a `<file>.sig` or an upload's signature part: the text form, the bare base64
+ * line, or 64 raw bytes.
  * Throws SIGNATURE_INVALID when they are neither, since a malformed signature cannot verify.
  */
 export function parseSignatureFile(bytes: Uint8Array): SignatureFile {
@@ -56,6 +57,8 @@ export function parseSignatureFile(bytes: Uint8Array): SignatureFile {
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '');
+  if (lines.length === 1 && BASE64_LINE.test(lines[0]!))
+    return { signature: Buffer.from(lines[0]!, 'base64') };
   if (lines.length !== 2) throw malformed(`${lines.length} non-empty lines, expected 2`);
   const header = HEADER_LINE.exec(lines[0]!);
   if (!header) throw malformed(`first line is not "${HEADER} [keyId]"`);

@@ -61,6 +61,12 @@ parse('accepts exactly 64 raw bytes (openssl pkeyutl output)', () => {
   assert.is(parsed.keyId, undefined);
 });
 
+parse('accepts the bare base64 line alone (a pasted signature)', () => {
+  const parsed = parseSignatureFile(Buffer.from(`${signature.toString('base64')}\n`));
+  assert.equal(parsed.signature, signature);
+  assert.is(parsed.keyId, undefined);
+});
+
 parse('raw bytes of another length are malformed', () => {
   assert.throws(() => parseSignatureFile(signature.subarray(0, 63)), isMalformed);
 });
