@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import { PatchbayError } from '../src/domain/PatchbayError.ts';
 import type { ContentStore, StagedContent } from '../storage/ContentStore.ts';
 
-/** What an update upload carried: the manifest text, the staged file, and an optional signature. */
+/** What an update upload carried: the manifest text, the staged file, and the signature part's bytes as sent (a .sig file). */
 export interface ParsedUpload {
   manifestText?: string;
   signature?: Buffer;
@@ -60,21 +60,21 @@ export async function parseMultipartUpload(
           }),
         );
       } else if (name === 'manifest') result.manifestText = value;
-      else if (name === 'signature') result.signature = Buffer.from(value.trim(), 'base64');
+      else if (name === 'signature') result.signature = Buffer.from(value, 'utf8');
     });
     parser.on('file', (name, stream, info) => {
       if (name === 'manifest') {
         staging.push(
-          readSmallPart(stream).then((text) => {
-            result.manifestText = text;
+          readSmallPart(stream).then((bytes) => {
+            result.manifestText = bytes.toString('utf8');
           }),
         );
         return;
       }
       if (name === 'signature') {
         staging.push(
-          readSmallPart(stream).then((text) => {
-            result.signature = Buffer.from(text.trim(), 'base64');
+          readSmallPart(stream).then((bytes) => {
+            result.signature = bytes;
           }),
         );
         return;
@@ -116,7 +116,7 @@ export async function parseMultipartUpload(
   return result;
 }
 
-async function readSmallPart(stream: NodeJS.ReadableStream): Promise<string> {
+async function readSmallPart(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -126,7 +126,7 @@ async function readSmallPart(stream: NodeJS.ReadableStream): Promise<string> {
     }
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /** Keeps only the base name of a client-supplied file name, so no path ever comes from a client. */

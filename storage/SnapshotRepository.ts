@@ -1,3 +1,4 @@
+import { ReadCoalescer } from './ReadCoalescer.ts';
 import type { JsonSublevel, Store, StoreOp } from './Store.ts';
 
 /**
@@ -6,9 +7,11 @@ import type { JsonSublevel, Store, StoreOp } from './Store.ts';
  */
 export class SnapshotRepository {
   readonly #store: Store;
+  readonly #reads: ReadCoalescer;
 
   constructor(store: Store) {
     this.#store = store;
+    this.#reads = new ReadCoalescer(store.db);
   }
 
   #sublevel(kind: string): JsonSublevel {
@@ -17,7 +20,7 @@ export class SnapshotRepository {
 
   /** The persisted snapshot of actor `kind/id`, or `undefined`. */
   async get(kind: string, id: string): Promise<unknown> {
-    return this.#sublevel(kind).get(id);
+    return this.#reads.get(this.#sublevel(kind).prefixKey(id, 'utf8'));
   }
 
   /** An op that stores the snapshot of `kind/id`. */
