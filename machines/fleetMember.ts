@@ -50,9 +50,14 @@ export interface FleetMemberContext {
   lastEvent?: { type: AgentEventType; at: string; updateId?: string };
   /** Human-readable notes for the report, recomputed after every event. */
   notes: string[];
+  /** How many check-ins were recorded (unchanged check-ins are not). */
+  checkIns: number;
 }
 
-/** What creates a member: its identity, group and settings at first contact. */
+/**
+ * What creates a member: its identity, group and settings at first contact, and usually that first
+ * check-in too, so registering a machine writes one snapshot rather than two.
+ */
 export interface FleetMemberInput {
   machineId: string;
   name: string;
@@ -60,6 +65,7 @@ export interface FleetMemberInput {
   groupId: string;
   settings: MachineSettings;
   at: string;
+  checkIn?: Omit<CheckedInEvent, 'type'>;
 }
 
 /** A check-in as the fleet member records it; `pending` is the plan the reply carried. */
@@ -131,28 +137,10 @@ export const fleetMember = setup({
     hasErrors: ({ context }) =>
       context.failures.length > 0 || context.checkFailure !== undefined || context.agentError !== undefined,
     hasWork: ({ context }) => context.pending.length > 0 || context.restartRequired,
+    hasCheckedIn: ({ context }) => context.checkIns > 0,
   },
   actions: {
-    recordCheckIn: assign(({ context, event }) => {
-      const checkIn = event as CheckedInEvent;
-      const pendingIds = new Set(checkIn.pending.map((action) => action.updateId));
-      return {
-        name: checkIn.name,
-        ip: checkIn.ip,
-        agentVersion: checkIn.agentVersion,
-        settings: checkIn.settings,
-        installed: checkIn.installed,
-        pending: checkIn.pending,
-        lastContact: checkIn.at,
-        restartRequired: checkIn.status.restartRequired,
-        agentError: checkIn.status.lastError,
-        // Reaching the provider proves the agent can; failures of updates no longer planned are moot.
-        checkFailure: undefined,
-        failures: context.failures.filter(
-          (failure) => failure.updateId === '*' || pendingIds.has(failure.updateId),
-        ),
-      };
-    }),
+    recordCheckIn: assign(({ context, event }) => checkedIn(context, event as CheckedInEvent)),
     recordContact: assign(({ context, event }) => {
       const at = (event as { at: string }).at;
       // ISO times compare as strings; a late, older CONTACTED must not move last contact back.
@@ -227,20 +215,24 @@ export const fleetMember = setup({
   },
 }).createMachine({
   id: 'fleetMember',
-  context: ({ input }) => ({
-    machineId: input.machineId,
-    name: input.name,
-    ip: input.ip,
-    groupId: input.groupId,
-    settings: input.settings,
-    installed: [],
-    pending: [],
-    registeredAt: input.at,
-    lastContact: input.at,
-    restartRequired: false,
-    failures: [],
-    notes: [],
-  }),
+  context: ({ input }) => {
+    const registered: FleetMemberContext = {
+      machineId: input.machineId,
+      name: input.name,
+      ip: input.ip,
+      groupId: input.groupId,
+      settings: input.settings,
+      installed: [],
+      pending: [],
+      registeredAt: input.at,
+      lastContact: input.at,
+      restartRequired: false,
+      failures: [],
+      notes: [],
+      checkIns: 0,
+    };
+    return input.checkIn ? { ...registered, ...checkedIn(registered, input.checkIn) } : registered;
+  },
   initial: 'registered',
   on: {
     CHECKED_IN: { target: '.evaluating', actions: 'recordCheckIn' },
@@ -249,7 +241,8 @@ export const fleetMember = setup({
     ...AGENT_EVENT_HANDLERS,
   },
   states: {
-    registered: {},
+    // A member created with its first check-in is evaluated at once.
+    registered: { always: { guard: 'hasCheckedIn', target: 'evaluating' } },
     evaluating: {
       entry: 'refreshNotes',
       always: [
@@ -263,6 +256,31 @@ export const fleetMember = setup({
     errorState: {},
   },
 });
+
+/** The context after a recorded check-in. */
+function checkedIn(
+  context: FleetMemberContext,
+  checkIn: Omit<CheckedInEvent, 'type'>,
+): Partial<FleetMemberContext> {
+  const pendingIds = new Set(checkIn.pending.map((action) => action.updateId));
+  return {
+    name: checkIn.name,
+    ip: checkIn.ip,
+    agentVersion: checkIn.agentVersion,
+    settings: checkIn.settings,
+    installed: checkIn.installed,
+    pending: checkIn.pending,
+    lastContact: checkIn.at,
+    restartRequired: checkIn.status.restartRequired,
+    agentError: checkIn.status.lastError,
+    // Reaching the provider proves the agent can; failures of updates no longer planned are moot.
+    checkFailure: undefined,
+    failures: context.failures.filter(
+      (failure) => failure.updateId === '*' || pendingIds.has(failure.updateId),
+    ),
+    checkIns: context.checkIns + 1,
+  };
+}
 
 /** The states a fleet member settles in. */
 export type FleetMemberState = 'registered' | 'upToDate' | 'needsAttention' | 'errorState';

@@ -68,9 +68,14 @@ export interface FleetOptions {
   /** Most machines whose check-in state is kept in memory (default 1,000,000). */
   directoryCapacity?: number;
   now?: () => Date;
+  /** Where failures of check-ins recorded in the background are reported. */
+  onError?: (error: unknown) => void;
 }
 
 type MemberSnapshot = { value: unknown; context: FleetMemberContext };
+
+/** Check-ins recorded in the background at once before new ones wait for their commit. */
+const MAX_BACKGROUND_RECORDS = 1024;
 
 /**
  * The provider's view of its machines (issue #3): check-ins, agent events and group membership.
@@ -88,11 +93,14 @@ export class Fleet {
   readonly directory: MachineDirectory;
   readonly #deps: FleetDeps;
   readonly #now: () => Date;
+  readonly #onError: (error: unknown) => void;
+  #backgroundRecords = 0;
 
   constructor(deps: FleetDeps, options: FleetOptions = {}) {
     this.#deps = deps;
     this.directory = new MachineDirectory(options.directoryCapacity ?? 1_000_000);
     this.#now = options.now ?? (() => new Date());
+    this.#onError = options.onError ?? (() => {});
   }
 
   /** Registers (first contact) or updates a machine from its check-in and answers with its plan. */
@@ -135,15 +143,14 @@ export class Fleet {
       this.#deps.contacts.touch(id, entry.lastContact);
     } else {
       actions ??= this.#plan(report.installed, group, index);
-      const snapshot = await this.#record(report, group, settings, actions, now, isNew);
       this.directory.set(id, {
-        groupId: snapshot.context.groupId,
-        // A move that raced this check-in leaves the group stale: record again next time.
-        recordKey: snapshot.context.groupId === group.id ? recordKey : '',
+        groupId: group.id,
+        recordKey,
         planKey,
         planEtag: etag,
         lastContact: now.getTime(),
       });
+      await this.#record(report, group, settings, actions, now, isNew);
     }
     const unchanged = report.planEtag === etag;
     if (!unchanged) actions ??= this.#plan(report.installed, group, index);
@@ -275,6 +282,13 @@ export class Fleet {
     };
   }
 
+  /**
+   * Records a check-in in the machine's actor. A first contact creates the actor with the check-in
+   * and waits for the commit: registration and its default group must be durable. A later check-in
+   * is soft state (the agent resends its whole inventory every time, so one lost in a crash is
+   * recorded again by the next), so it is delivered in order but committed in the background, with at
+   * most MAX_BACKGROUND_RECORDS in flight before check-ins wait for their commit.
+   */
   async #record(
     report: CheckInReport,
     group: Group,
@@ -282,12 +296,11 @@ export class Fleet {
     actions: PlannedAction[],
     now: Date,
     isNew: boolean,
-  ): Promise<MemberSnapshot> {
-    const { host, index, activity } = this.#deps;
+  ): Promise<void> {
+    const { host } = this.#deps;
     const at = now.toISOString();
     const { machine } = report;
-    const event: FleetMemberEvent = {
-      type: 'CHECKED_IN',
+    const checkIn = {
       at,
       name: machine.name,
       ip: machine.ip,
@@ -297,42 +310,86 @@ export class Fleet {
       status: report.status,
       pending: actions.map((planned) => planned.action),
     };
-    return host.send<typeof fleetMember>('machine', machine.id, event, {
-      create: isNew
-        ? { machineId: machine.id, name: machine.name, ip: machine.ip, groupId: group.id, settings, at }
-        : undefined,
-      alsoWrite: (snapshot, previous) => {
-        const firstCheckIn = previous === undefined || previous.value === 'registered';
-        const ops: StoreOp[] = index.moveOps(
-          firstCheckIn ? undefined : identityOf(previous.context),
-          identityOf(snapshot.context),
-        );
-        if (firstCheckIn) {
-          ops.push(
-            ...activity.entryOps({
-              type: 'machine.registered',
-              machineId: machine.id,
-              machineName: machine.name,
-              groupId: snapshot.context.groupId,
-              description: `machine ${machine.name} checked in for the first time`,
-            }),
-          );
-        }
-        const error = snapshot.context.agentError;
-        if (error !== undefined && error !== previous?.context.agentError) {
-          ops.push(
-            ...activity.entryOps({
-              type: 'agent.error',
-              machineId: machine.id,
-              machineName: machine.name,
-              detail: error,
-              description: `agent reports an error: ${error}`,
-            }),
-          );
-        }
-        return ops;
-      },
-    }) as Promise<MemberSnapshot>;
+    if (isNew) {
+      const created = await host.create<typeof fleetMember>(
+        'machine',
+        machine.id,
+        {
+          machineId: machine.id,
+          name: machine.name,
+          ip: machine.ip,
+          groupId: group.id,
+          settings,
+          at,
+          checkIn,
+        },
+        (snapshot) => this.#recordOps(snapshot as MemberSnapshot, undefined),
+      );
+      // Another check-in created it first: record this one as well, after it.
+      if (created.context.registeredAt === at) return;
+    }
+    const recording = host
+      .send<typeof fleetMember>(
+        'machine',
+        machine.id,
+        { type: 'CHECKED_IN', ...checkIn },
+        { alsoWrite: (snapshot, previous) => this.#recordOps(snapshot, previous) },
+      )
+      .then(
+        (snapshot) => {
+          // A move that raced this check-in leaves the remembered group stale: record again next time.
+          if (snapshot.context.groupId !== group.id) this.directory.invalidate(machine.id);
+        },
+        (error: unknown) => {
+          this.directory.invalidate(machine.id);
+          throw error;
+        },
+      );
+    if (isNew || this.#backgroundRecords >= MAX_BACKGROUND_RECORDS) {
+      await recording;
+      return;
+    }
+    this.#backgroundRecords++;
+    recording
+      .catch((error: unknown) => this.#onError(error))
+      .finally(() => {
+        this.#backgroundRecords--;
+      });
+  }
+
+  /** Index and activity writes that go with a recorded check-in (`previous` undefined: a new machine). */
+  #recordOps(snapshot: MemberSnapshot, previous: MemberSnapshot | undefined): StoreOp[] {
+    const { index, activity } = this.#deps;
+    const context = snapshot.context;
+    const firstCheckIn = previous === undefined || previous.value === 'registered';
+    const ops: StoreOp[] = index.moveOps(
+      firstCheckIn ? undefined : identityOf(previous.context),
+      identityOf(context),
+    );
+    if (firstCheckIn) {
+      ops.push(
+        ...activity.entryOps({
+          type: 'machine.registered',
+          machineId: context.machineId,
+          machineName: context.name,
+          groupId: context.groupId,
+          description: `machine ${context.name} checked in for the first time`,
+        }),
+      );
+    }
+    const error = context.agentError;
+    if (error !== undefined && error !== previous?.context.agentError) {
+      ops.push(
+        ...activity.entryOps({
+          type: 'agent.error',
+          machineId: context.machineId,
+          machineName: context.name,
+          detail: error,
+          description: `agent reports an error: ${error}`,
+        }),
+      );
+    }
+    return ops;
   }
 
   async #moveOne(id: string, group: Group): Promise<void> {

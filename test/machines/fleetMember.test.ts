@@ -63,6 +63,22 @@ test('a new member is registered until its first check-in', () => {
   assert.is(start().getSnapshot().value, 'registered');
 });
 
+test('a member created with its first check-in is evaluated at once', () => {
+  const actor = createActor(fleetMember, {
+    input: {
+      machineId: 'm1',
+      name: 'PC-1',
+      groupId: 'default',
+      settings,
+      at: '2026-01-01T00:00:00.000Z',
+      checkIn: { ...checkIn({ pending: [patch] }), type: undefined } as never,
+    },
+  }).start();
+  assert.is(actor.getSnapshot().value, 'needsAttention');
+  assert.is(actor.getSnapshot().context.checkIns, 1);
+  assert.equal(actor.getSnapshot().context.notes, ['1 update to install']);
+});
+
 test('a check-in with nothing pending is upToDate', () => {
   const snapshot = run(checkIn());
   assert.is(snapshot.value, 'upToDate');

@@ -1,0 +1,65 @@
+/**
+ * The load generator of the check-in benchmark, run as its own process so it does not share the
+ * provider's CPU: autocannon at 50 connections for a fixed time against one scenario, printing the
+ * result as one JSON line. Invoked by bench/checkin.ts; arguments are one JSON object.
+ */
+import autocannon from 'autocannon';
+import { benchCheckIn, INVENTORIES, seededVariant } from './checkinShape.ts';
+
+interface LoadOptions {
+  url: string;
+  scenario: 'hello' | 'unchanged' | 'changed';
+  machines: number;
+  durationSec: number;
+  connections: number;
+  /** The plan etag of each inventory variant, for the unchanged scenario. */
+  etags: string[];
+  /** The machine to start from, so the changed run does not revisit machines the unchanged run used. */
+  offset: number;
+}
+
+const options = JSON.parse(process.argv[2]!) as LoadOptions;
+let sent = 0;
+
+function nextBody(): string {
+  const index = (options.offset + sent) % options.machines;
+  const pass = Math.floor(sent / options.machines);
+  sent++;
+  const variant = seededVariant(index);
+  if (options.scenario === 'unchanged')
+    return JSON.stringify(benchCheckIn(index, variant, options.etags[variant]));
+  // Another inventory than the one last recorded (it alternates on every pass over the fleet), and no
+  // etag: the plan is computed, recorded through the machine's actor and sent in full.
+  return JSON.stringify(benchCheckIn(index, (variant + 1 + (pass % 2)) % INVENTORIES));
+}
+
+const requests =
+  options.scenario === 'hello'
+    ? [{ method: 'GET' as const, path: '/bench/hello' }]
+    : [
+        {
+          method: 'POST' as const,
+          path: '/agent/v1/checkin',
+          headers: { 'content-type': 'application/json' },
+          setupRequest: (request: Record<string, unknown>) => ({ ...request, body: nextBody() }),
+        },
+      ];
+
+const result = await autocannon({
+  url: options.url,
+  connections: options.connections,
+  duration: options.durationSec,
+  requests: requests as never,
+});
+process.stdout.write(
+  `${JSON.stringify({
+    scenario: options.scenario,
+    requestsPerSec: result.requests.average,
+    total: result.requests.total,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+  })}\n`,
+);
