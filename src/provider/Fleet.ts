@@ -1,9 +1,4 @@
-import type {
-  FleetMemberContext,
-  FleetMemberEvent,
-  fleetMember,
-  MemberAction,
-} from '../../machines/fleetMember.ts';
+import type { FleetMemberContext, fleetMember, MemberAction } from '../../machines/fleetMember.ts';
 import type { StoreOp } from '../../storage/Store.ts';
 import type { AgentEvent } from '../domain/agentEvents.ts';
 import type { CatalogIndex } from '../domain/catalogIndex.ts';

@@ -3,7 +3,6 @@ import { type RunningProvider, startProviderServer } from '../../src/cli/provide
 import { makeTempDir } from '../helpers/tempDir.ts';
 
 /** A response body: arbitrary JSON whose shape the tests' assertions check. */
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are arbitrary JSON, checked by assertions
 export type Json = any;
 
 /** A provider on 127.0.0.1 with a fresh data folder, and small helpers to call it. */
