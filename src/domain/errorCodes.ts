@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   GROUP_NOT_FOUND: { status: 404, meaning: 'No group has this id.' },
   FOLDER_NOT_FOUND: { status: 404, meaning: 'No update folder has this id.' },
   USER_NOT_FOUND: { status: 404, meaning: 'No authorized user has this name.' },
+  STATECHART_NOT_FOUND: { status: 404, meaning: 'No state machine (actor kind) has this name.' },
   ACTOR_NOT_FOUND: { status: 404, meaning: 'No live or persisted actor has this kind and id.' },
   CONTENT_NOT_FOUND: { status: 404, meaning: 'No content is stored under this SHA-256.' },
   UPDATE_INVALID_TRANSITION: { status: 409, meaning: 'The update lifecycle refuses this state change.' },

@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import type { AnyStateMachine } from 'xstate';
 import { updateLifecycle } from '../../machines/updateLifecycle.ts';
 import { formatDelay, type GraphEdge, machineGraph } from '../../src/runtime/machineGraph.ts';
+import { MACHINES } from '../../src/runtime/machineRegistry.ts';
 import { richMachine } from '../support/richMachine.ts';
 
 /** A state config as the author wrote it; read here independently of the code under test. */
@@ -78,7 +79,8 @@ function edgeTrigger(edge: GraphEdge): string {
 const signature = (t: { sourceId: string; targetIds: string[] }, trigger: string) =>
   `${t.sourceId} --${trigger}--> ${[...t.targetIds].sort().join(',')}`;
 
-for (const [name, machine] of Object.entries({ updateLifecycle, richMachine })) {
+// Every registered machine, so machines added to the registry later are checked too.
+for (const [name, machine] of Object.entries({ ...MACHINES, richMachine })) {
   const test = suite(`machineGraph(${name})`);
   const expected = readConfig(machine);
   const graph = machineGraph(machine);

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { updateLifecycle } from '../../machines/updateLifecycle.ts';
 import { machineGraph } from '../../src/runtime/machineGraph.ts';
+import { MACHINES } from '../../src/runtime/machineRegistry.ts';
 import { type Box, layoutStatechart } from '../../src/runtime/statechartLayout.ts';
 import { richMachine } from '../support/richMachine.ts';
 
@@ -14,7 +14,8 @@ const inside = (inner: Box, outer: Box) =>
 const overlap = (a: Box, b: Box) =>
   a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
-for (const [name, machine] of Object.entries({ updateLifecycle, richMachine })) {
+// Every registered machine, so machines added to the registry later are checked too.
+for (const [name, machine] of Object.entries({ ...MACHINES, richMachine })) {
   const test = suite(`layoutStatechart(${name})`);
   const graph = machineGraph(machine);
   const layoutPromise = layoutStatechart(graph);
