@@ -20,6 +20,7 @@ const page = {
   eventCount: document.getElementById('event-count'),
   connection: document.getElementById('connection'),
   error: document.getElementById('error'),
+  zoom: document.getElementById('zoom'),
 };
 
 /** What is on screen: the machine kind, the selected actor, its event source and its events. */
@@ -71,7 +72,16 @@ async function showMachine(kind) {
   const response = await fetch(`/debug/machines/${encodeURIComponent(kind)}/chart.svg`);
   if (!response.ok) throw new Error(`chart for ${kind}: ${response.status}`);
   page.chart.innerHTML = await response.text();
+  // Shrink a wide chart to fit only while its labels stay readable (at least 80 % of full size).
+  const svg = page.chart.querySelector('svg');
+  const scale = svg ? page.chart.clientWidth / Number(svg.getAttribute('width')) : 1;
+  setFit(scale < 1 && scale >= 0.8);
   highlight(view.activeStateIds);
+}
+
+function setFit(fit) {
+  page.chart.classList.toggle('fit', fit);
+  page.zoom.setAttribute('aria-pressed', String(fit));
 }
 
 async function searchActors() {
@@ -226,6 +236,7 @@ async function start() {
     clearActor();
     showMachine(page.machineSelect.value).then(searchActors).catch(showError);
   });
+  page.zoom.addEventListener('click', () => setFit(!page.chart.classList.contains('fit')));
   let searchTimer = 0;
   page.search.addEventListener('input', () => {
     clearTimeout(searchTimer);

@@ -33,7 +33,8 @@ const STYLE = `
 .statechart .state .kind { font-size: 10px; fill: #64748b; letter-spacing: 0.04em; }
 .statechart .state .body { font-size: ${TEXT.bodySize}px; fill: #475569; }
 .statechart .state-history > .box { fill: #fff; }
-.statechart .state.${ACTIVE_STATE_CLASS} > .box { stroke: #2563eb; stroke-width: 2.5; }
+.statechart .state.${ACTIVE_STATE_CLASS} > .box { stroke: #2563eb; stroke-width: 1.8; }
+.statechart .state-atomic.${ACTIVE_STATE_CLASS} > .box, .statechart .state-final.${ACTIVE_STATE_CLASS} > .box { stroke-width: 2.5; }
 .statechart .state-atomic.${ACTIVE_STATE_CLASS} > .box, .statechart .state-final.${ACTIVE_STATE_CLASS} > .box { fill: #dbeafe; }
 .statechart .state.${ACTIVE_STATE_CLASS} > .title { fill: #1d4ed8; }
 .statechart .transition path { fill: none; stroke: #475569; stroke-width: 1.3; }
