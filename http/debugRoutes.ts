@@ -88,7 +88,7 @@ export function createDebugRouter(deps: DebugRouterDeps): Router {
     const machine = Object.hasOwn(machines, name) ? machines[name] : undefined;
     if (!machine) {
       throw new PatchbayError(`no machine named ${name}`, {
-        code: 'STATECHART_NOT_FOUND',
+        code: 'NOT_FOUND',
         details: { name },
       });
     }

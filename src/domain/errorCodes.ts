@@ -19,7 +19,6 @@ export const ERROR_CODES = {
   GROUP_NOT_FOUND: { status: 404, meaning: 'No group has this id.' },
   FOLDER_NOT_FOUND: { status: 404, meaning: 'No update folder has this id.' },
   USER_NOT_FOUND: { status: 404, meaning: 'No authorized user has this name.' },
-  STATECHART_NOT_FOUND: { status: 404, meaning: 'No state machine (actor kind) has this name.' },
   ACTOR_NOT_FOUND: { status: 404, meaning: 'No live or persisted actor has this kind and id.' },
   CONTENT_NOT_FOUND: { status: 404, meaning: 'No content is stored under this SHA-256.' },
   UPDATE_INVALID_TRANSITION: { status: 409, meaning: 'The update lifecycle refuses this state change.' },
@@ -41,6 +40,10 @@ export const ERROR_CODES = {
     meaning: 'Signature verification is on and the package has no signature.',
   },
   SIGNATURE_INVALID: { status: 422, meaning: 'The package signature does not verify with any trusted key.' },
+  SIGNING_KEY_INVALID: {
+    status: 400,
+    meaning: 'A signing or trusted key is not an Ed25519 key in PEM form.',
+  },
   BODY_TOO_LARGE: { status: 413, meaning: 'The request body exceeds the route limit.' },
   MESSAGE_TOO_LARGE: { status: 413, meaning: 'A message exceeds the configured maximum message size.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'The Content-Type is not accepted by this route.' },

@@ -1,6 +1,10 @@
 import type { StateValue } from 'xstate';
+import type { InspectionRecord } from './InspectionLog.ts';
 
-/** Which actors to list: of one kind, whose id contains `search` (case-insensitive), at most `limit`. */
+/** One entry of the runtime's inspection stream (defined with the ring buffer that holds it). */
+export type { InspectionRecord };
+
+/** Which actors to list: of one kind, whose id starts with `search`, at most `limit`. */
 export interface ActorQuery {
   kind?: string;
   search?: string;
@@ -22,24 +26,6 @@ export interface ActorView {
   context: unknown;
   /** XState's snapshot status. */
   status: 'active' | 'done' | 'error' | 'stopped';
-}
-
-/**
- * One entry of the runtime's inspection stream (fed by each actor's `inspect` callback):
- * an event delivered to an actor, or the snapshot it moved to. `seq` grows by one per record
- * across all actors, so a client can resume after it (SSE `Last-Event-ID`).
- */
-export interface InspectionRecord {
-  seq: number;
-  /** ISO-8601 UTC time the runtime saw it. */
-  at: string;
-  kind: string;
-  id: string;
-  type: 'event' | 'snapshot';
-  /** For `type: 'event'`: the event as delivered. */
-  event?: { type: string; [field: string]: unknown };
-  /** For `type: 'snapshot'`: the state value the actor is now in. */
-  value?: StateValue;
 }
 
 /**

@@ -2,122 +2,181 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { startTestProvider, type TestProvider, testManifest } from '../helpers/testProvider.ts';
 import { type DebugServer, startDebugServer } from '../support/debugServer.ts';
 
 /**
- * The debug page in a real browser (Debian's chromium, driven by playwright-core): open /debug,
- * pick an update actor, move it to GA, and see GA highlighted within 1 s.
- * For now the move goes through the test inspector; once the actor host and admin API land, it
- * goes through `PATCH /api/v1/updates/:id` instead.
+ * The debug page in a real browser: Debian's chromium, driven by playwright-core (never a browser
+ * that playwright downloads). Against a real provider: open /debug, pick an update actor, mark the
+ * update GA through the admin API, and see GA highlighted within 1 s.
  */
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url);
-const GA = 'updateLifecycle.catalog.state.GA';
-const PRE_APPROVAL = 'updateLifecycle.catalog.state.PreApproval';
-
-const test = suite('debug page in chromium');
-let server: DebugServer;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-let userDataDir = '';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 // Conditions evaluated in the page, as strings: this file is type-checked without the DOM library.
 const isActive = (id: string) =>
   `document.querySelector('#chart [data-state-id="${id}"]')?.classList.contains('active') === true`;
 const actorButtons = (count: number) => `document.querySelectorAll('#actor-list button').length === ${count}`;
 
-const stateClasses = (id: string) =>
-  page.locator(`#chart [data-state-id="${id}"]`).evaluate((element) => element.getAttribute('class') ?? '');
+async function stateClasses(page: Page, id: string): Promise<string> {
+  return page
+    .locator(`#chart [data-state-id="${id}"]`)
+    .evaluate((element) => element.getAttribute('class') ?? '');
+}
+
+/** Opens chromium with an empty profile in a fresh user-data-dir; returns the page and a closer. */
+async function openBrowser(): Promise<{ page: Page; close(): Promise<void> }> {
+  const userDataDir = await mkdtemp(join(tmpdir(), 'patchbay-chromium-'));
+  const context: BrowserContext = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1500, height: 1000 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    page,
+    async close() {
+      await context.close();
+      await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: new URL(name, ARTIFACTS).pathname, fullPage: true });
+}
 
 if (!existsSync(CHROMIUM)) {
   const line = '!'.repeat(78);
   console.warn(
-    `\n${line}\n!! SKIPPED the debug page browser test: ${CHROMIUM} is missing.\n` +
+    `\n${line}\n!! SKIPPED the debug page browser tests: ${CHROMIUM} is missing.\n` +
       `!! Install it with scripts/ensure-chromium.sh (CI does this in .ci/run).\n${line}\n`,
   );
 } else {
-  test.before(async () => {
+  const provider = suite('debug page in chromium, on a real provider');
+  let running: TestProvider;
+  let browser: { page: Page; close(): Promise<void> };
+
+  provider.before(async () => {
+    running = await startTestProvider();
+    browser = await openBrowser();
+  });
+
+  provider.after(async () => {
+    await browser?.close();
+    await running?.dispose();
+  });
+
+  provider(
+    'selecting an update actor and marking it GA through the API highlights GA within 1 s',
+    async () => {
+      const { page } = browser;
+      const uploads = [];
+      for (const version of ['25.01.01.03', '25.01.01.04']) {
+        const { status, body } = await running.upload(testManifest({ version }), `package ${version}`);
+        assert.is(status, 201, JSON.stringify(body));
+        uploads.push(body as { id: string });
+      }
+      const update = uploads[0]!;
+      const stateId = (state: string) => `updateLifecycle.catalog.state.${state}`;
+
+      await page.goto(`${running.url}/debug`);
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 10_000 });
+      assert.is(await page.locator('#machine-select').inputValue(), 'update');
+      await page.fill('#actor-search', update.id);
+      await page.waitForFunction(actorButtons(1));
+      await page.click(`#actor-list button[data-actor-id="${update.id}"]`);
+      await page.waitForSelector('#connection[data-state="live"]', { timeout: 5000 });
+      assert.match(await stateClasses(page, stateId('PreApproval')), /\bactive\b/);
+      assert.not.match(await stateClasses(page, stateId('GA')), /\bactive\b/);
+
+      const markedAt = Date.now();
+      const { status } = await running.json('PATCH', `/api/v1/updates/${update.id}`, { state: 'GA' });
+      assert.is(status, 200);
+      await page.waitForFunction(isActive(stateId('GA')), undefined, { timeout: 1000 });
+      assert.ok(Date.now() - markedAt <= 1000, `GA highlighted ${Date.now() - markedAt} ms after the PATCH`);
+      assert.not.match(await stateClasses(page, stateId('PreApproval')), /\bactive\b/);
+      await page.waitForFunction(
+        `document.querySelector('#context').textContent.includes('"wasEverGA": true')`,
+      );
+      assert.match((await page.locator('#events').textContent()) ?? '', 'MARK_GA');
+      await screenshot(page, 'debug-page-ga.png');
+    },
+  );
+
+  provider.run();
+
+  const fake = suite('debug page in chromium, on an in-memory inspector');
+  let server: DebugServer;
+  let fakeBrowser: { page: Page; close(): Promise<void> };
+
+  fake.before(async () => {
     server = await startDebugServer();
-    server.inspector.spawn('updateLifecycle', 'upd-2024-cic-patch2', { updateId: 'upd-2024-cic-patch2' });
-    server.inspector.spawn('updateLifecycle', 'upd-2024-cic-es7', { updateId: 'upd-2024-cic-es7' });
+    server.inspector.spawn('updateLifecycle', 'upd-2024-live', { updateId: 'upd-2024-live' });
     server.inspector.persist({
       kind: 'updateLifecycle',
       id: 'upd-2023-old',
-      value: { catalog: { state: 'Inactive', priority: 'normal' } },
+      value: { catalog: { state: 'Inactive', priority: 'high' } },
       context: { updateId: 'upd-2023-old', wasEverGA: true },
       status: 'active',
     });
-    userDataDir = await mkdtemp(join(tmpdir(), 'patchbay-chromium-'));
-    // A persistent context with an empty profile: the only way to hand chromium our user-data-dir.
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-      viewport: { width: 1500, height: 1000 },
-    });
-    browser = context.browser()!;
-    page = context.pages()[0] ?? (await context.newPage());
+    fakeBrowser = await openBrowser();
   });
 
-  test.after(async () => {
-    await context?.close();
-    await browser?.close();
+  fake.after(async () => {
+    await fakeBrowser?.close();
     await server?.close();
-    await rm(userDataDir, { recursive: true, force: true });
   });
 
-  test('selecting an actor highlights its state; moving it to GA highlights GA within 1 s', async () => {
+  fake('the search lists live and persisted actors; a persisted one shows its stored states', async () => {
+    const { page } = fakeBrowser;
     await page.goto(`${server.url}/debug`);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 10_000 });
-    assert.is(await page.locator('#machine-select').inputValue(), 'updateLifecycle');
-
-    await page.fill('#actor-search', 'cic');
+    await page.fill('#actor-search', 'upd-20');
     await page.waitForFunction(actorButtons(2));
-    await page.click('#actor-list button[data-actor-id="upd-2024-cic-patch2"]');
-    await page.waitForSelector('#connection[data-state="live"]', { timeout: 5000 });
-    assert.match(await stateClasses(PRE_APPROVAL), /\bactive\b/);
-    assert.not.match(await stateClasses(GA), /\bactive\b/);
-    assert.match((await page.locator('#context').textContent()) ?? '', '"updateId": "upd-2024-cic-patch2"');
-
-    const movedAt = Date.now();
-    server.inspector.send('updateLifecycle', 'upd-2024-cic-patch2', {
-      type: 'MARK_GA',
-      at: new Date().toISOString(),
-    });
-    await page.waitForFunction(isActive(GA), undefined, { timeout: 1000 });
-    assert.ok(Date.now() - movedAt <= 1000, `GA highlighted after ${Date.now() - movedAt} ms`);
-    assert.not.match(await stateClasses(PRE_APPROVAL), /\bactive\b/);
-    await page.waitForFunction(
-      `document.querySelector('#context').textContent.includes('"wasEverGA": true')`,
-    );
-    assert.match((await page.locator('#events').textContent()) ?? '', 'MARK_GA');
-
-    await mkdir(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: new URL('debug-page-ga.png', ARTIFACTS).pathname, fullPage: true });
-  });
-
-  test('a persisted actor shows its stored state', async () => {
-    await page.fill('#actor-search', 'old');
-    await page.waitForFunction(actorButtons(1));
-    assert.match((await page.locator('#actor-list').textContent()) ?? '', 'persisted');
+    const list = (await page.locator('#actor-list').textContent()) ?? '';
+    assert.match(list, 'live');
+    assert.match(list, 'persisted');
     await page.click('#actor-list button[data-actor-id="upd-2023-old"]');
     await page.waitForFunction(isActive('updateLifecycle.catalog.state.Inactive'), undefined, {
       timeout: 2000,
     });
-    assert.not.match(await stateClasses(GA), /\bactive\b/);
+    await page.waitForFunction(isActive('updateLifecycle.catalog.priority.high'), undefined, {
+      timeout: 2000,
+    });
+    assert.not.match(await stateClasses(page, 'updateLifecycle.catalog.state.GA'), /\bactive\b/);
   });
-}
 
-test.run();
+  fake('a live actor follows its events as they happen', async () => {
+    const { page } = fakeBrowser;
+    await page.fill('#actor-search', 'upd-2024');
+    await page.waitForFunction(actorButtons(1));
+    await page.click('#actor-list button[data-actor-id="upd-2024-live"]');
+    await page.waitForSelector('#connection[data-state="live"]', { timeout: 5000 });
+    server.inspector.send('updateLifecycle', 'upd-2024-live', {
+      type: 'SET_HIGH_PRIORITY',
+      at: new Date().toISOString(),
+    });
+    await page.waitForFunction(isActive('updateLifecycle.catalog.priority.high'), undefined, {
+      timeout: 1000,
+    });
+    assert.is(await page.locator('#events li').count(), 2);
+    await screenshot(page, 'debug-page-fake.png');
+  });
+
+  fake.run();
+}

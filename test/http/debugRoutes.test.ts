@@ -104,7 +104,7 @@ test('GET /debug/machines/:name/chart.svg returns the chart as SVG; an unknown n
   assert.ok(svg.includes(`data-state-id="${GA}"`));
   const missing = await fetch(`${server.url}/debug/machines/nope/chart.svg`);
   assert.is(missing.status, 404);
-  assert.is(((await missing.json()) as { error: { code: string } }).error.code, 'STATECHART_NOT_FOUND');
+  assert.is(((await missing.json()) as { error: { code: string } }).error.code, 'NOT_FOUND');
 });
 
 test('GET /debug/actors lists live and persisted actors, filtered by kind and search', async () => {
@@ -115,7 +115,7 @@ test('GET /debug/actors lists live and persisted actors, filtered by kind and se
     { kind: 'updateLifecycle', id: 'u-live-1', live: true },
     { kind: 'updateLifecycle', id: 'u-stored-2', live: false },
   ]);
-  const searched = (await (await fetch(`${server.url}/debug/actors?search=STORED`)).json()) as {
+  const searched = (await (await fetch(`${server.url}/debug/actors?search=u-stored`)).json()) as {
     actors: unknown[];
   };
   assert.equal(searched.actors, [{ kind: 'updateLifecycle', id: 'u-stored-2', live: false }]);

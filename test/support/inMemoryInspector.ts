@@ -51,14 +51,13 @@ export class InMemoryInspector implements ActorInspector {
   }
 
   async listActors(query: ActorQuery): Promise<ActorSummary[]> {
-    const search = query.search?.toLowerCase();
     const all = [
       ...[...this.#live.values()].map(({ kind, id }) => ({ kind, id, live: true })),
       ...[...this.#persisted.values()].map(({ kind, id }) => ({ kind, id, live: false })),
     ];
     return all
       .filter((actor) => query.kind === undefined || actor.kind === query.kind)
-      .filter((actor) => search === undefined || actor.id.toLowerCase().includes(search))
+      .filter((actor) => query.search === undefined || actor.id.startsWith(query.search))
       .slice(0, query.limit ?? 100);
   }
 

@@ -1,5 +1,9 @@
 import type { CliCommand } from '../command.ts';
+import { keysCommand } from './keys.ts';
+import { providerCommand } from './provider.ts';
+import { signCommand } from './sign.ts';
+import { verifyCommand } from './verify.ts';
 import { visualize } from './visualize.ts';
 
 /** Every `patchbay` command, in the order `patchbay --help` lists them. */
-export const COMMANDS: CliCommand[] = [visualize];
+export const COMMANDS: CliCommand[] = [providerCommand, keysCommand, signCommand, verifyCommand, visualize];
