@@ -210,9 +210,10 @@ function round(value: number): number {
   return Math.round(value * 10) / 10;
 }
 
-/** A readable name for an invoked actor's logic: its registered name, or XState's generated one. */
+/** A readable name for an invoked actor's logic: its registered name, or `inline` for inline logic. */
 function srcName(src: unknown): string {
-  if (typeof src === 'string') return src;
+  // XState names inline logic `xstate.invoke.<index>.<state id>`: noise on a chart.
+  if (typeof src === 'string' && !src.startsWith('xstate.invoke.')) return src;
   return 'inline';
 }
 

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { AnyStateMachine } from 'xstate';
+import { type AnyStateMachine, createMachine, fromPromise } from 'xstate';
 import { updateLifecycle } from '../../machines/updateLifecycle.ts';
 import { formatDelay, type GraphEdge, machineGraph } from '../../src/runtime/machineGraph.ts';
 import { MACHINES } from '../../src/runtime/machineRegistry.ts';
@@ -206,6 +206,17 @@ rich('reenter, always, history, final and custom ids are kept', () => {
   assert.is(richNode('rich.working.fetch.fetched').type, 'final');
   assert.is(richNode('diskWatch').parentId, 'rich.working.watch');
   assert.is(richEdge('rich.working', 'done.state')[0]!.trigger, 'done');
+});
+
+rich('inline invoked logic is named inline, not by its generated name', () => {
+  const inline = createMachine({
+    id: 'inl',
+    initial: 'a',
+    states: { a: { invoke: { src: fromPromise(async () => 1), onDone: 'b' } }, b: {} },
+  });
+  const graph = machineGraph(inline);
+  assert.equal(graph.nodes.find((node) => node.id === 'inl.a')!.invokes[0]!.src, 'inline');
+  assert.is(graph.edges[0]!.trigger, 'done: inline');
 });
 
 rich.run();

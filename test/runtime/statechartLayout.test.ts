@@ -62,6 +62,18 @@ for (const [name, machine] of Object.entries({ ...MACHINES, richMachine })) {
     }
   });
 
+  test('edge labels overlap neither each other nor any leaf state', async () => {
+    const layout = await layoutPromise;
+    const labels = layout.edges.map((placed) => ({ box: placed.label!, id: placed.edge.id }));
+    for (const [index, a] of labels.entries()) {
+      for (const b of labels.slice(index + 1)) assert.not.ok(overlap(a.box, b.box), `${a.id} / ${b.id}`);
+      for (const placed of layout.nodes) {
+        if (placed.node.childIds.length > 0) continue;
+        assert.not.ok(overlap(a.box, placed), `${a.id} over ${placed.node.id}`);
+      }
+    }
+  });
+
   test('gives every compound state an initial marker pointing at its initial child', async () => {
     const layout = await layoutPromise;
     const expected = graph.nodes.flatMap((node) => node.initialIds.map((target) => `${node.id}->${target}`));
