@@ -8,7 +8,7 @@ const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8
 const packageJson = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8'));
 
 test('the error table lists every code with its status, and nothing else', () => {
-  const rows = [...readme.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \|/gm)].map((match) => [
+  const rows = [...readme.matchAll(/^\| `([A-Z_]+)` +\| (\d{3}) +\|/gm)].map((match) => [
     match[1],
     Number(match[2]),
   ]);
