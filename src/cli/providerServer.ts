@@ -3,10 +3,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
 import { createApp } from '../../http/createApp.ts';
+import { createDebugRouter } from '../../http/debugRoutes.ts';
 import { createAboutRouter, createHealthRouter } from '../../http/routes/systemRoutes.ts';
 import { createUpdatesRouter } from '../../http/routes/updatesRoutes.ts';
 import { openProviderCore, type ProviderCore } from '../provider/ProviderCore.ts';
 import type { SignaturePolicy } from '../provider/signaturePolicy.ts';
+import { createHostInspector, hostMachines } from '../runtime/hostInspector.ts';
 
 /** Everything `patchbay provider` can be told. */
 export interface ProviderServerOptions {
@@ -56,6 +58,7 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
         maxUploadBytes: options.maxUploadBytes ?? 2 * 1024 ** 3,
         maxJsonBytes: options.maxJsonBytes ?? 1024 * 1024,
       }),
+      createDebugRouter({ machines: hostMachines(core.host), inspector: createHostInspector(core.host) }),
     ],
     log: (message, error) => options.log?.(`${message}: ${(error as Error)?.stack ?? String(error)}`),
   });
