@@ -11,7 +11,7 @@ function invalidKeys(value: unknown): string[] {
     parseAgentConfig(value);
   } catch (error) {
     if (!isPatchbayError(error, 'CONFIG_INVALID')) throw error;
-    return (error.details?.issues as { key: string }[]).map((issue) => issue.key);
+    return ((error.details?.issues ?? []) as { key: string }[]).map((issue) => issue.key);
   }
   throw new Error('expected CONFIG_INVALID');
 }
