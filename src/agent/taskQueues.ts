@@ -67,7 +67,7 @@ export class TaskQueues {
     };
   }
 
-  /** Queues a download; the same id while already queued or running returns the same promise. */
+  /** Queues a download; the same id while already queued or running (and not cancelled) returns the same promise. */
   download<T>(id: string, work: (signal: AbortSignal) => Promise<T>, options: TaskOptions = {}): Promise<T> {
     return this.#add('download', id, work, options);
   }
@@ -92,8 +92,7 @@ export class TaskQueues {
     for (const entry of [...this.#entries.values()]) {
       const reason = new PatchbayError(`${entry.kind} ${entry.id} cancelled`, { code: 'TASK_CANCELLED' });
       if (entry.state === 'pending') {
-        entry.work.abort(reason);
-        entry.unqueue.abort(reason);
+        this.#drop(entry, reason);
         (entry.kind === 'download' ? report.droppedDownloads : report.droppedInstalls).push(entry.id);
       } else if (entry.kind === 'download') {
         entry.work.abort(reason);
@@ -109,6 +108,24 @@ export class TaskQueues {
     this.#queues.download.start();
     this.#queues.install.start();
     return report;
+  }
+
+  /**
+   * Drops one waiting task (its promise rejects with TASK_CANCELLED); a running task is left alone.
+   * True when a task was dropped. Used when an actor stops caring about its queued work.
+   */
+  dropPending(kind: TaskKind, id: string): boolean {
+    const entry = this.#entries.get(`${kind}:${id}`);
+    if (entry?.state !== 'pending') return false;
+    this.#drop(entry, new PatchbayError(`${kind} ${id} cancelled`, { code: 'TASK_CANCELLED' }));
+    return true;
+  }
+
+  /** Removes a waiting task now, so status() no longer lists it even before its promise settles. */
+  #drop(entry: Entry, reason: PatchbayError): void {
+    this.#entries.delete(`${entry.kind}:${entry.id}`);
+    entry.work.abort(reason);
+    entry.unqueue.abort(reason);
   }
 
   /** The ids running and waiting, per kind. */
@@ -134,7 +151,8 @@ export class TaskQueues {
   ): Promise<T> {
     const key = `${kind}:${id}`;
     const existing = this.#entries.get(key);
-    if (existing) return existing.promise as Promise<T>;
+    // A cancelled task still winding down is not reused: the new request is new work.
+    if (existing && !existing.work.signal.aborted) return existing.promise as Promise<T>;
     const entry: Entry = {
       id,
       kind,

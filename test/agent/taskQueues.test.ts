@@ -153,6 +153,18 @@ cancel('work queued after a cancel runs', async () => {
   assert.is(await again, 'done:a2');
 });
 
+cancel('re-queuing an id whose cancelled run is still winding down starts new work', async () => {
+  const q = new TaskQueues({ downloads: 2 });
+  const c = controllable();
+  const old = q.download('a', c.work('a', false));
+  await tick();
+  q.cancel();
+  const fresh = q.download('a', c.work('a'));
+  assert.is.not(fresh, old);
+  await tick();
+  assert.equal(c.started, ['a', 'a']);
+});
+
 cancel('an idle cancel reports nothing', () => {
   const q = new TaskQueues({ downloads: 2 });
   assert.equal(q.cancel(), {

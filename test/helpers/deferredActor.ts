@@ -24,3 +24,12 @@ export function createDeferredActor<TOutput, TInput>() {
 export function flush(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
+
+/** Polls `condition` every few milliseconds until it holds (or fails after `timeoutMs`). */
+export async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
