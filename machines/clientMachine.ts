@@ -1,37 +1,37 @@
 import { assign, emit, fromPromise, setup } from 'xstate';
-import type { AgentEvent, FailureInfo } from '../src/domain/agentEvent.ts';
-import { backoffDelay, type InstallDay, type TimerSpec } from '../src/domain/schedule.ts';
+import type { AgentEvent } from '../src/domain/agentEvent.ts';
+import {
+  acceptCheckResult,
+  advanceProvider,
+  type CheckInInput,
+  type ClientContext,
+  type ClientInput,
+  checkSpec,
+  failureOf,
+  highPriorityDue,
+  type SettingsChange,
+  windowNeeded,
+  windowSpec,
+} from './clientContext.ts';
 import {
   activeProviders,
   applyDownloadResults,
   applyInstallResults,
   type CheckInResult,
   type ClientItem,
-  type ClientSettings,
   idsOf,
   isForced,
   isHighPriority,
   isReadyItem,
   itemsFor,
-  mergePlan,
   needsDownload,
   type PlanAction,
   type TaskResults,
 } from './clientPlan.ts';
 import { type TimerEvent, timerContract } from './timer.ts';
 
-/** What the `checkIn` actor is given: one provider to try, and what the check-in body needs. */
-export interface CheckInInput {
-  provider: string;
-  settings: ClientSettings;
-  planEtag?: string;
-  restartRequired: boolean;
-  lastError?: FailureInfo;
-  manual: boolean;
-}
-
-/** The settings a user may change locally (in the default group, while nothing is running). */
-export type SettingsChange = Partial<Pick<ClientSettings, 'mode' | 'installDay' | 'installHour'>>;
+export type { CheckInInput, ClientContext, ClientInput, SettingsChange } from './clientContext.ts';
+export { clientPhase, settingsRefusal } from './clientContext.ts';
 
 /** Events the client accepts. Refused ones leave `snapshot.can(event)` false. */
 export type ClientEvent =
@@ -43,46 +43,6 @@ export type ClientEvent =
   | { type: 'SETTINGS.CHANGE'; settings: SettingsChange }
   | { type: 'RESTARTED' }
   | TimerEvent;
-
-/**
- * The client's persisted context. Deadlines (`nextCheckAt`, `nextWindowAt`) are absolute times
- * chosen by the `timer` actor and kept here, so a restart waits for the same instants.
- */
-export interface ClientContext {
-  settings: ClientSettings;
-  locked: boolean;
-  group?: { id: string; name: string };
-  configuredProviders: string[];
-  /** Providers from the last check-in reply; used while they work. */
-  groupProviders: string[];
-  providerIndex: number;
-  /** Providers tried in the current round of failover. */
-  providerAttempts: number;
-  planEtag?: string;
-  items: ClientItem[];
-  /** Ids being downloaded or applied now. */
-  selection: string[];
-  intent: 'install' | 'stage';
-  manualCheck: boolean;
-  /** `awaitingUser`: a manual check found High Priority updates; the user may apply now or DEFER. */
-  highPriority: 'auto' | 'awaitingUser' | 'deferred';
-  /** Set by CANCEL: nothing starts by itself until the next check or apply. */
-  paused: boolean;
-  restartRequired: boolean;
-  /** Consecutive failed checks; drives the backoff of the next check. */
-  failures: number;
-  backoff: { baseMs: number };
-  nextCheckAt?: number;
-  nextWindowAt?: number;
-  lastError?: FailureInfo;
-}
-
-/** The client's input: the settings and providers from the config file. */
-export interface ClientInput {
-  settings: ClientSettings;
-  providers: string[];
-  backoff?: { baseMs: number };
-}
 
 /** Events the client emits: provider reports, and requests to the task queues. */
 export type ClientEmitted = { type: 'agent.event'; event: AgentEvent } | { type: 'tasks.cancel' };
@@ -96,12 +56,6 @@ function contract<TOutput, TInput>(name: string) {
 }
 
 const idOf = (item: ClientItem) => item.action.update.id;
-const highPriorityDue = (context: ClientContext) =>
-  !context.paused &&
-  (context.items.some(isForced) || (context.highPriority === 'auto' && context.items.some(isHighPriority)));
-const windowNeeded = (context: ClientContext) =>
-  (context.settings.mode === 'automatic' && context.items.some((item) => item.phase !== 'failed')) ||
-  (context.highPriority === 'deferred' && context.items.some(isHighPriority));
 
 /**
  * The agent's own state (ARCHITECTURE.md, "Machines" and "Modes (agent)"): idle → checking →
@@ -165,43 +119,10 @@ export const clientMachine = setup({
   },
   actions: {
     startCheck: assign(({ event }) => ({ manualCheck: event.type === 'CHECK', nextCheckAt: undefined })),
-    acceptCheckResult: assign(({ context, event }) => {
-      const reply = (event as unknown as { output: CheckInResult }).output;
-      const items =
-        reply.unchanged || !reply.actions ? context.items : mergePlan(context.items, reply.actions);
-      const hasHighPriority = items.some(isHighPriority);
-      let highPriority: ClientContext['highPriority'] = 'auto';
-      if (hasHighPriority && context.manualCheck) highPriority = 'awaitingUser';
-      else if (hasHighPriority && context.highPriority === 'deferred') highPriority = 'deferred';
-      // Only a locked group imposes its settings; default-group machines keep their own.
-      const settings = reply.group.locked ? reply.settings : context.settings;
-      return {
-        items,
-        highPriority,
-        settings,
-        locked: reply.group.locked,
-        group: { id: reply.group.id, name: reply.group.name },
-        groupProviders: reply.providers.length > 0 ? reply.providers : context.groupProviders,
-        planEtag: reply.planEtag,
-        failures: 0,
-        providerAttempts: 0,
-        lastError: undefined,
-        paused: false,
-        // A changed window must be re-chosen, not kept from before.
-        nextWindowAt: sameWindow(context.settings, settings) ? context.nextWindowAt : undefined,
-      };
-    }),
-    advanceProvider: assign(({ context }) => {
-      const providers = activeProviders(context);
-      if (context.providerAttempts + 1 < providers.length) {
-        return {
-          providerIndex: (context.providerIndex + 1) % providers.length,
-          providerAttempts: context.providerAttempts + 1,
-        };
-      }
-      // Every group provider failed: fall back to the configured list for the rest of this round.
-      return { groupProviders: [], providerIndex: 0, providerAttempts: 0 };
-    }),
+    acceptCheckResult: assign(({ context, event }) =>
+      acceptCheckResult(context, (event as unknown as { output: CheckInResult }).output),
+    ),
+    advanceProvider: assign(({ context }) => advanceProvider(context)),
     recordCheckFailure: assign(({ context, event }) => ({
       failures: context.failures + 1,
       providerAttempts: 0,
@@ -500,42 +421,3 @@ export const clientMachine = setup({
     },
   },
 });
-
-function checkSpec(context: ClientContext): TimerSpec {
-  if (context.failures > 0) {
-    const delay = backoffDelay(
-      context.failures,
-      context.backoff.baseMs,
-      context.settings.checkInterval.maxMs,
-    );
-    return { kind: 'random', minMs: delay, maxMs: delay };
-  }
-  return { kind: 'random', ...context.settings.checkInterval };
-}
-
-function windowSpec(context: ClientContext): TimerSpec {
-  return {
-    kind: 'window',
-    installDay: context.settings.installDay,
-    installHour: context.settings.installHour,
-  };
-}
-
-function sameWindow(a: { installDay: InstallDay; installHour: number }, b: typeof a): boolean {
-  return a.installDay === b.installDay && a.installHour === b.installHour;
-}
-
-function failureOf(error: unknown): FailureInfo {
-  const code = (error as { code?: unknown })?.code;
-  return {
-    code: typeof code === 'string' ? code : 'INTERNAL',
-    message: error instanceof Error ? error.message : String(error),
-  };
-}
-
-/** The client's phase for status displays: idle, available, ready, restartRequired, checking, downloading, installing. */
-export function clientPhase(value: unknown): string {
-  if (typeof value === 'string') return value;
-  const resting = (value as { resting?: { status: string } }).resting;
-  return resting ? resting.status : 'route';
-}

@@ -6,6 +6,7 @@ import {
   type ClientEvent,
   clientMachine,
   clientPhase,
+  settingsRefusal,
 } from '../../machines/clientMachine.ts';
 import type { CheckInResult, ClientSettings, PlanAction, TaskResults } from '../../machines/clientPlan.ts';
 import { createTimerLogic } from '../../src/agent/timerActor.ts';
@@ -187,6 +188,16 @@ timers('a restored idle client keeps its persisted check deadline', () => {
   first.actor.stop();
   const second = start('automatic', { clock: createFakeClock(START + 10 * MIN, 0.9), snapshot: persisted });
   assert.is(second.context().nextCheckAt, deadline);
+});
+
+timers('a client restored while checking checks again', () => {
+  const first = start('notify');
+  first.actor.send({ type: 'CHECK' });
+  const persisted = JSON.parse(JSON.stringify(first.actor.getPersistedSnapshot()));
+  first.actor.stop();
+  const second = start('notify', { snapshot: persisted });
+  assert.is(second.phase(), 'checking');
+  assert.is(second.checkIn.runs.length, 1);
 });
 
 timers.run();
@@ -512,6 +523,19 @@ settingsSuite('an unlocked reply leaves the local settings alone', async () => {
   await c.check(reply([], { settings: settings('automatic') }));
   assert.is(c.context().settings.mode, 'notify');
 });
+
+settingsSuite(
+  'settingsRefusal says busy while checking, locked for a locked group, nothing when idle',
+  async () => {
+    const c = start('notify');
+    assert.is(settingsRefusal(c.context(), c.phase()), undefined);
+    c.actor.send({ type: 'CHECK' });
+    assert.is(settingsRefusal(c.context(), c.phase()), 'busy');
+    c.checkIn.last().resolve(reply([], { group: { id: 'g', name: 'G', locked: true } }));
+    await flush();
+    assert.is(settingsRefusal(c.context(), c.phase()), 'locked');
+  },
+);
 
 settingsSuite.run();
 
