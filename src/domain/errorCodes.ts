@@ -61,6 +61,10 @@ export const ERROR_CODES = {
     status: 422,
     meaning: 'A package archive holds an absolute path, a `..` segment or a link leaving its folder.',
   },
+  PROVIDER_UNAVAILABLE: {
+    status: 502,
+    meaning: 'A provider did not answer, or answered with an error or a malformed reply.',
+  },
   TASK_CANCELLED: { status: 409, meaning: 'A queued download or install was cancelled before it ran.' },
   DOWNLOAD_FAILED: { status: 502, meaning: 'No source URL delivered the content (after retries).' },
   STORE_NOT_OPEN: { status: 503, meaning: 'The store is closed or not yet open.' },
