@@ -1,5 +1,6 @@
 import type { FailureInfo } from '../src/domain/agentEvent.ts';
-import { backoffDelay, type InstallDay, type TimerSpec } from '../src/domain/schedule.ts';
+import type { InstallDay } from '../src/domain/fleet.ts';
+import { backoffDelay, type TimerSpec } from '../src/domain/timerSpec.ts';
 import {
   activeProviders,
   type CheckInResult,

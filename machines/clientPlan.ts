@@ -1,5 +1,5 @@
 import type { FailureInfo } from '../src/domain/agentEvent.ts';
-import type { AgentMode, InstallDay } from '../src/domain/schedule.ts';
+import type { GroupMode, InstallDay } from '../src/domain/fleet.ts';
 
 /** An update as the check-in reply carries it (API.md `Update & { urls }`), reduced to what the agent uses. */
 export interface PlannedUpdate {
@@ -27,7 +27,7 @@ export interface PlanAction {
 
 /** The settings that drive the client: mode, install window, check interval. */
 export interface ClientSettings {
-  mode: AgentMode;
+  mode: GroupMode;
   installDay: InstallDay;
   installHour: number;
   checkInterval: { minMs: number; maxMs: number };

@@ -1,6 +1,6 @@
 import { assign, type EventObject, emit, fromCallback, setup } from 'xstate';
 import type { AgentEvent, FailureInfo } from '../src/domain/agentEvent.ts';
-import { backoffDelay, type TimerSpec } from '../src/domain/schedule.ts';
+import { backoffDelay, type TimerSpec } from '../src/domain/timerSpec.ts';
 import { type TimerEvent, timerContract } from './timer.ts';
 
 /** What to fetch: the update's content, where from, and how to check it. */

@@ -1,6 +1,6 @@
 import { assign, type EventObject, emit, fromCallback, setup } from 'xstate';
 import type { AgentEvent, AgentEventType, FailureInfo } from '../src/domain/agentEvent.ts';
-import { backoffDelay, type TimerSpec } from '../src/domain/schedule.ts';
+import { backoffDelay, type TimerSpec } from '../src/domain/timerSpec.ts';
 import { type TimerEvent, timerContract } from './timer.ts';
 
 /** What to install or remove: the update's identity and, for an install, its downloaded file. */

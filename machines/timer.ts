@@ -1,5 +1,5 @@
 import { type EventObject, fromCallback } from 'xstate';
-import type { TimerSpec } from '../src/domain/schedule.ts';
+import type { TimerSpec } from '../src/domain/timerSpec.ts';
 
 /**
  * What an invoked timer is given. Without `deadline` the timer only *chooses* one and reports it

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { CheckInResult } from '../../machines/clientPlan.ts';
-import { AGENT_MODES, INSTALL_DAYS } from '../domain/schedule.ts';
+import { GROUP_MODES, INSTALL_DAYS } from '../domain/fleet.ts';
 import { INSTALL_TYPES } from '../domain/update.ts';
 
 const settingsSchema = z.object({
-  mode: z.enum(AGENT_MODES),
+  mode: z.enum(GROUP_MODES),
   installDay: z.enum(INSTALL_DAYS),
   installHour: z.int().min(0).max(23),
   checkInterval: z.object({ minMs: z.int().min(1), maxMs: z.int().min(1) }),

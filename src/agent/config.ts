@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
+import { GROUP_MODES, INSTALL_DAYS } from '../domain/fleet.ts';
 import { PatchbayError } from '../domain/PatchbayError.ts';
-import { AGENT_MODES, INSTALL_DAYS } from '../domain/schedule.ts';
 
 const MAX_MESSAGE_SIZE = 2_147_483_647;
 const MAX_SEND_TIMEOUT_MS = 600_000;
@@ -52,7 +52,7 @@ const commandInstallerSchema = z.strictObject({
  */
 export const agentConfigSchema = z.strictObject({
   providers: z.array(httpUrl).default([]),
-  mode: z.enum(AGENT_MODES).default('automatic'),
+  mode: z.enum(GROUP_MODES).default('automatic'),
   installDay: z.enum(INSTALL_DAYS).default('everyday'),
   installHour: z
     .int({ error: 'must be an integer hour' })

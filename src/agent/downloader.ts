@@ -4,8 +4,8 @@ import { mkdir, open, rename, rm, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Dispatcher, request } from 'undici';
 import { isPatchbayError, PatchbayError } from '../domain/PatchbayError.ts';
-import { backoffDelay } from '../domain/schedule.ts';
-import { verifyDigest } from './signatureCheck.ts';
+import { verifyDigest } from '../domain/packageSignature.ts';
+import { backoffDelay } from '../domain/timerSpec.ts';
 
 /** What to download: the content's identity, where from, and its signature if signed. */
 export interface DownloadSource {

@@ -1,17 +1,9 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { InstalledApplication } from '../domain/fleet.ts';
 import type { InstallPackage } from './installers/Installer.ts';
 
-/** An installed application as check-ins report it (API.md InstalledApplication). */
-export interface InstalledApplication {
-  upgradeCode: string;
-  productCode: string;
-  application: string;
-  productLine: string;
-  version: string;
-  /** Update ids applied, oldest first. */
-  updates: string[];
-}
+export type { InstalledApplication } from '../domain/fleet.ts';
 
 /** One state an application was in; the history of states is what a removal rolls back to. */
 interface ApplicationState {

@@ -1,6 +1,6 @@
 import { type EventObject, fromCallback } from 'xstate';
 import type { TimerEvent, TimerInput } from '../../machines/timer.ts';
-import { computeDeadline } from '../domain/schedule.ts';
+import { computeDeadline } from '../domain/timerSpec.ts';
 
 /** The clock the agent waits on; tests pass a fake one. */
 export interface Clock {

@@ -40,6 +40,10 @@ export const ERROR_CODES = {
     meaning: 'Signature verification is on and the package has no signature.',
   },
   SIGNATURE_INVALID: { status: 422, meaning: 'The package signature does not verify with any trusted key.' },
+  SIGNING_KEY_INVALID: {
+    status: 400,
+    meaning: 'A signing or trusted key is not an Ed25519 key in PEM form.',
+  },
   BODY_TOO_LARGE: { status: 413, meaning: 'The request body exceeds the route limit.' },
   MESSAGE_TOO_LARGE: { status: 413, meaning: 'A message exceeds the configured maximum message size.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'The Content-Type is not accepted by this route.' },

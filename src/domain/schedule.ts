@@ -1,75 +1,110 @@
-/** The four agent modes (ARCHITECTURE.md, "Modes (agent)"). */
-export const AGENT_MODES = ['automatic', 'download', 'notify', 'manual'] as const;
-/** How an agent checks, downloads and installs: see the Modes table. */
-export type AgentMode = (typeof AGENT_MODES)[number];
+import { INSTALL_DAYS, type InstallDay, isInstallDay } from './fleet.ts';
 
-/** Install days: every day, or one weekday (index = `Date.getDay()` − 1 for the weekdays). */
-export const INSTALL_DAYS = [
-  'everyday',
-  'sunday',
-  'monday',
-  'tuesday',
-  'wednesday',
-  'thursday',
-  'friday',
-  'saturday',
-] as const;
-/** The day of the install window. */
-export type InstallDay = (typeof INSTALL_DAYS)[number];
-
-/** What a timer waits for; turned into an absolute deadline once, then kept in context. */
-export type TimerSpec =
-  | { kind: 'random'; minMs: number; maxMs: number }
-  | { kind: 'window'; installDay: InstallDay; installHour: number };
+/** Which clock an install window is read on: the machine's local zone (the default) or UTC. */
+export type ScheduleZone = 'local' | 'utc';
 
 /**
- * The next install window strictly after `nowMs`, in machine-local time: the next `installHour:00`
- * on `installDay` (or on any day for `everyday`).
+ * The start of the next install window: `installHour`:00 on `installDay` (any day for `everyday`)
+ * at or after `now`. A window starting exactly at `now` is the current one, so an agent woken on the
+ * hour installs then. Local time is read with local Date methods, so DST is handled by the runtime:
+ * on a spring-forward day an hour that does not exist starts at the first moment after the gap.
  *
- * @example nextInstallWindow(Date.parse('2024-01-01T05:00'), 'everyday', 3) // 2024-01-02 03:00 local
+ * @example nextInstallWindow(new Date(2024, 0, 1, 12), 'sunday', 3) // Sun 7 Jan 2024 03:00 local
  */
-export function nextInstallWindow(nowMs: number, installDay: InstallDay, installHour: number): number {
-  if (!Number.isInteger(installHour) || installHour < 0 || installHour > 23) {
-    throw new TypeError(`Expected \`installHour\` to be an integer 0-23, got \`${installHour}\``);
+export function nextInstallWindow(
+  now: Date,
+  installDay: InstallDay,
+  installHour: number,
+  timeZone: ScheduleZone = 'local',
+): Date {
+  checkWindow(now, installDay, installHour);
+  // Eight days cover "today's window has just passed and only today's weekday matches".
+  for (let offset = 0; offset <= 7; offset++) {
+    const candidate = windowOn(now, offset, installHour, timeZone);
+    if (candidate.getTime() >= now.getTime() && dayMatches(candidate, installDay, timeZone)) return candidate;
   }
-  const wantedDay = installDay === 'everyday' ? undefined : INSTALL_DAYS.indexOf(installDay) - 1;
-  const now = new Date(nowMs);
-  // Walking day by day in local time keeps DST shifts right: the Date constructor normalises.
-  for (let offset = 0; offset <= 7; offset += 1) {
-    const candidate = new Date(
-      now.getFullYear(),
-      now.getMonth(),
-      now.getDate() + offset,
-      installHour,
-      0,
-      0,
-      0,
+  throw new TypeError('Expected a window within eight days'); // unreachable for valid input
+}
+
+/**
+ * The start of the latest install window at or before `now`: the one an agent that was off should
+ * compare its last run with (see {@link missedWindow}).
+ *
+ * @example previousInstallWindow(new Date(2024, 0, 1, 12), 'everyday', 3) // Mon 1 Jan 2024 03:00 local
+ */
+export function previousInstallWindow(
+  now: Date,
+  installDay: InstallDay,
+  installHour: number,
+  timeZone: ScheduleZone = 'local',
+): Date {
+  checkWindow(now, installDay, installHour);
+  for (let offset = 0; offset >= -7; offset--) {
+    const candidate = windowOn(now, offset, installHour, timeZone);
+    if (candidate.getTime() <= now.getTime() && dayMatches(candidate, installDay, timeZone)) return candidate;
+  }
+  throw new TypeError('Expected a window within eight days'); // unreachable for valid input
+}
+
+/**
+ * True when the window that started at `lastScheduled` has passed without a run since it began, so
+ * an agent that was off (or asleep) runs it at its next start. `lastRunAt` undefined means the agent
+ * never ran an install window: callers pass the agent's first start instead when a freshly installed
+ * agent should not treat older windows as missed.
+ *
+ * @example missedWindow(new Date('2024-01-06T03:00Z'), new Date('2024-01-07T03:00Z'), new Date('2024-01-07T09:00Z')) // true
+ */
+export function missedWindow(lastRunAt: Date | undefined, lastScheduled: Date, now: Date): boolean {
+  if (lastScheduled.getTime() > now.getTime()) return false;
+  return lastRunAt === undefined || lastRunAt.getTime() < lastScheduled.getTime();
+}
+
+/**
+ * A whole number of milliseconds drawn uniformly from [minMs, maxMs], both ends included: the
+ * delay before the next check, so a fleet does not check in at the same instant.
+ *
+ * @example randomCheckDelay(30 * 60_000, 60 * 60_000) // somewhere between 30 and 60 minutes
+ */
+export function randomCheckDelay(minMs: number, maxMs: number, random: () => number = Math.random): number {
+  if (!Number.isSafeInteger(minMs) || minMs < 0) {
+    throw new TypeError(`Expected \`minMs\` to be a non-negative integer, got \`${minMs}\``);
+  }
+  if (!Number.isSafeInteger(maxMs) || maxMs < minMs) {
+    throw new TypeError(
+      `Expected \`maxMs\` to be an integer of at least \`minMs\` (${minMs}), got \`${maxMs}\``,
     );
-    if (candidate.getTime() <= nowMs) continue;
-    if (wantedDay === undefined || candidate.getDay() === wantedDay) return candidate.getTime();
   }
-  throw new TypeError(`No install window found for ${installDay} ${installHour}:00`);
+  const draw = random();
+  if (!(draw >= 0 && draw < 1)) throw new TypeError(`Expected \`random()\` to be in [0, 1), got \`${draw}\``);
+  return minMs + Math.floor(draw * (maxMs - minMs + 1));
 }
 
-/**
- * Turns a timer spec into an absolute deadline. `random` is a number in [0, 1), passed in so the
- * function stays pure and tests can pin it.
- *
- * @example computeDeadline({ kind: 'random', minMs: 1800000, maxMs: 3600000 }, now, 0.5) // now + 45 min
- */
-export function computeDeadline(spec: TimerSpec, nowMs: number, random: number): number {
-  if (spec.kind === 'window') return nextInstallWindow(nowMs, spec.installDay, spec.installHour);
-  if (spec.minMs > spec.maxMs) {
-    throw new TypeError(`Expected \`minMs\` ≤ \`maxMs\`, got ${spec.minMs} > ${spec.maxMs}`);
+function checkWindow(now: Date, installDay: InstallDay, installHour: number): void {
+  if (Number.isNaN(now.getTime()))
+    throw new TypeError('Expected `now` to be a valid date, got an invalid one');
+  if (!isInstallDay(installDay)) {
+    throw new TypeError(
+      `Expected \`installDay\` to be one of ${INSTALL_DAYS.join(', ')}, got \`${installDay}\``,
+    );
   }
-  return nowMs + spec.minMs + Math.floor(random * (spec.maxMs - spec.minMs + 1));
+  if (!Number.isInteger(installHour) || installHour < 0 || installHour > 23) {
+    throw new TypeError(`Expected \`installHour\` to be an integer 0–23, got \`${installHour}\``);
+  }
 }
 
-/**
- * Exponential backoff: `baseMs · 2^(attempt−1)`, capped at `maxMs`. `attempt` counts from 1.
- *
- * @example backoffDelay(3, 1000, 60000) // 4000
- */
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number): number {
-  return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+/** `installHour`:00 on the calendar day `offset` days from `now`'s day, in the given zone. */
+function windowOn(now: Date, offset: number, installHour: number, timeZone: ScheduleZone): Date {
+  if (timeZone === 'utc') {
+    return new Date(
+      Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + offset, installHour),
+    );
+  }
+  return new Date(now.getFullYear(), now.getMonth(), now.getDate() + offset, installHour);
+}
+
+function dayMatches(date: Date, installDay: InstallDay, timeZone: ScheduleZone): boolean {
+  if (installDay === 'everyday') return true;
+  const weekday = timeZone === 'utc' ? date.getUTCDay() : date.getDay();
+  // INSTALL_DAYS[0] is 'everyday'; the weekdays follow in getDay() order.
+  return INSTALL_DAYS.indexOf(installDay) - 1 === weekday;
 }

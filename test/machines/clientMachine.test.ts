@@ -11,7 +11,7 @@ import {
 import type { CheckInResult, ClientSettings, PlanAction, TaskResults } from '../../machines/clientPlan.ts';
 import { createTimerLogic } from '../../src/agent/timerActor.ts';
 import type { AgentEvent } from '../../src/domain/agentEvent.ts';
-import type { AgentMode } from '../../src/domain/schedule.ts';
+import type { GroupMode } from '../../src/domain/fleet.ts';
 import { createDeferredActor, flush } from '../helpers/deferredActor.ts';
 import { createFakeClock } from '../helpers/fakeClock.ts';
 
@@ -19,7 +19,7 @@ const MIN = 60_000;
 // Wednesday 2024-01-10 12:10 local time: 45-min checks never coincide with the 03:00 window.
 const START = new Date(2024, 0, 10, 12, 10).getTime();
 
-function settings(mode: AgentMode): ClientSettings {
+function settings(mode: GroupMode): ClientSettings {
   return {
     mode,
     installDay: 'everyday',
@@ -66,7 +66,7 @@ const ok = (ids: string[], status: TaskResults['results'][number]['status'] = 's
 });
 
 function start(
-  mode: AgentMode,
+  mode: GroupMode,
   options: { providers?: string[]; snapshot?: unknown; clock?: ReturnType<typeof createFakeClock> } = {},
 ) {
   const clock = options.clock ?? createFakeClock(START, 0.5);
@@ -87,7 +87,6 @@ function start(
       providers: options.providers ?? ['http://a:8092', 'http://b:8092'],
       backoff: { baseMs: 1000 },
     },
-    // biome-ignore lint/suspicious/noExplicitAny: a persisted snapshot is opaque JSON here
     snapshot: options.snapshot as any,
   });
   const reported: AgentEvent[] = [];

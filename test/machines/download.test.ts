@@ -21,7 +21,6 @@ function start(options: { snapshot?: unknown; clock?: ReturnType<typeof createFa
   const machine = download.provide({ actors: { transfer: transfer.logic, timer: createTimerLogic(clock) } });
   const actor = createActor(machine, {
     input: { task, retry: { maxAttempts: 3, baseMs: 1000, maxMs: 10_000 } },
-    // biome-ignore lint/suspicious/noExplicitAny: a persisted snapshot is opaque JSON here
     snapshot: options.snapshot as any,
   });
   const reported: AgentEvent[] = [];

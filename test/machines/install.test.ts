@@ -30,7 +30,6 @@ function start(options: { task?: InstallTask; maxAttempts?: number; snapshot?: u
       maxAttempts: options.maxAttempts,
       backoff: { baseMs: 100, maxMs: 1000 },
     },
-    // biome-ignore lint/suspicious/noExplicitAny: a persisted snapshot is opaque JSON here
     snapshot: options.snapshot as any,
   });
   const reported: AgentEvent[] = [];

@@ -1,0 +1,29 @@
+import type Router from '@koa/router';
+import Koa, { type Middleware } from 'koa';
+import { errorMiddleware } from './errors.ts';
+
+/** The routers of one Koa app, split by who may call them. */
+export interface AppParts {
+  /** Routes anyone may call (health, agent API, content); agent identity is checked inside them. */
+  publicRouters: Router[];
+  /** Admin routes (/api/v1, /debug), behind `authenticate`. */
+  adminRouters: Router[];
+  /** Admin authentication; the Security issue fills this slot. Without it admin routes are open. */
+  authenticate?: Middleware;
+  log?: (message: string, error: unknown) => void;
+}
+
+/**
+ * Builds a Koa app: one error middleware first, then the public routers, then authentication, then
+ * the admin routers. Routers are tried in that order, so a public path never meets the admin guard.
+ */
+export function createApp(parts: AppParts): Koa {
+  const app = new Koa();
+  app.proxy = false;
+  app.silent = true;
+  app.use(errorMiddleware(parts.log));
+  for (const router of parts.publicRouters) app.use(router.routes()).use(router.allowedMethods());
+  if (parts.authenticate) app.use(parts.authenticate);
+  for (const router of parts.adminRouters) app.use(router.routes()).use(router.allowedMethods());
+  return app;
+}

@@ -1,0 +1,57 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type CliCommand, UsageError } from '../command.ts';
+import { startProviderServer } from '../providerServer.ts';
+
+/** `patchbay provider`: runs the provider server until SIGINT or SIGTERM. */
+export const providerCommand: CliCommand = {
+  name: 'provider',
+  summary: 'Run the provider server (catalog, agent API, content, admin API).',
+  usage: `patchbay provider [--port 8092] [--host 0.0.0.0] [--data ./data] [--max-upload-mb 2048]
+  Serves the agent API (/agent/v1), content (/content), the admin API (/api/v1) and /debug.
+  --port           TCP port (default 8092; 0 picks a free one)
+  --host           address to bind (default 0.0.0.0)
+  --data           data folder: LevelDB under <data>/db, packages under <data>/content (default ./data)
+  --max-upload-mb  largest package upload in MiB (default 2048)`,
+  async run(args) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        port: { type: 'string', default: '8092' },
+        host: { type: 'string', default: '0.0.0.0' },
+        data: { type: 'string', default: './data' },
+        'max-upload-mb': { type: 'string', default: '2048' },
+      },
+      strict: true,
+    });
+    const port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new UsageError(`--port must be 0–65535, got ${values.port}`);
+    const maxUploadMb = Number(values['max-upload-mb']);
+    if (!(maxUploadMb > 0))
+      throw new UsageError(`--max-upload-mb must be a positive number, got ${values['max-upload-mb']}`);
+    const dataDir = resolve(values.data!);
+    const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+    const provider = await startProviderServer({
+      dataDir,
+      port,
+      host: values.host,
+      maxUploadBytes: Math.floor(maxUploadMb * 1024 * 1024),
+      log,
+    });
+    log(`patchbay provider listening on http://${values.host}:${provider.port} (data in ${dataDir})`);
+    await new Promise<void>((done) => {
+      const stop = (signal: string) => {
+        log(`${signal}: shutting down`);
+        provider.close().then(done, (error) => {
+          log(`shutdown failed: ${(error as Error).message}`);
+          done();
+        });
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    });
+    log('stopped cleanly');
+    return 0;
+  },
+};

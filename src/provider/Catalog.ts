@@ -1,0 +1,267 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { MARK_EVENT_FOR_STATE, readUpdateLifecycle } from '../../machines/updateLifecycle.ts';
+import type { ContentStore, StagedContent } from '../../storage/ContentStore.ts';
+import { RecordRepository } from '../../storage/RecordRepository.ts';
+import type { Store } from '../../storage/Store.ts';
+import { PatchbayError } from '../domain/PatchbayError.ts';
+import type { Update, UpdateManifest, UpdateState } from '../domain/update.ts';
+import type { ActorHost } from '../runtime/ActorHost.ts';
+import { Mailboxes } from '../runtime/Mailbox.ts';
+
+/** Filters of the Updates list (API.md). */
+export interface UpdateFilters {
+  productLine?: string;
+  application?: string;
+  state?: UpdateState;
+  highPriority?: boolean;
+}
+
+/** What changed in the catalog, for the activity log and the catalog index. */
+export interface CatalogChange {
+  type: 'added' | 'state' | 'highPriority' | 'relatedInstalls' | 'deleted' | 'activated';
+  update: Update;
+  previous?: Update;
+  at: string;
+}
+
+/**
+ * The update catalog. Each update is an `update` actor (its lifecycle) plus a record in the
+ * `updates` sublevel that is projected from it and committed in the same batch. All changes to one
+ * update run one at a time, and the in-memory view changes only after the commit, so every read
+ * shows acknowledged state. Listens: `change` (CatalogChange).
+ */
+export class Catalog extends EventEmitter<{ change: [CatalogChange] }> {
+  readonly records: RecordRepository<Update>;
+  readonly #host: ActorHost;
+  readonly #content: ContentStore;
+  readonly #updates = new Map<string, Update>();
+  readonly #serial = new Mailboxes();
+  readonly #now: () => Date;
+
+  constructor(store: Store, host: ActorHost, content: ContentStore, now: () => Date = () => new Date()) {
+    super();
+    this.records = new RecordRepository<Update>(store, 'updates');
+    this.#host = host;
+    this.#content = content;
+    this.#now = now;
+  }
+
+  /** Loads every record into memory, oldest first. */
+  async load(): Promise<void> {
+    const all = await this.records.all();
+    all.sort((a, b) => a.insertedAt.localeCompare(b.insertedAt) || a.id.localeCompare(b.id));
+    this.#updates.clear();
+    for (const update of all) this.#updates.set(update.id, update);
+  }
+
+  /** Every update matching `filters`, oldest first. */
+  list(filters: UpdateFilters = {}): Update[] {
+    const found: Update[] = [];
+    for (const update of this.#updates.values()) {
+      if (filters.productLine !== undefined && update.productLine !== filters.productLine) continue;
+      if (filters.application !== undefined && update.application !== filters.application) continue;
+      if (filters.state !== undefined && update.state !== filters.state) continue;
+      if (filters.highPriority !== undefined && update.highPriority !== filters.highPriority) continue;
+      found.push(update);
+    }
+    return found;
+  }
+
+  /** The update with `id`, or undefined. */
+  get(id: string): Update | undefined {
+    return this.#updates.get(id);
+  }
+
+  /** The update with `id`; throws UPDATE_NOT_FOUND. */
+  require(id: string): Update {
+    const update = this.#updates.get(id);
+    if (!update) throw new PatchbayError(`no update ${id}`, { code: 'UPDATE_NOT_FOUND', details: { id } });
+    return update;
+  }
+
+  /** The update already holding the same bytes as the same product version, if any. */
+  findDuplicate(
+    sha256: string,
+    manifest: Pick<UpdateManifest, 'upgradeCode' | 'version'>,
+  ): Update | undefined {
+    for (const update of this.#updates.values()) {
+      if (
+        update.sha256 === sha256 &&
+        update.upgradeCode === manifest.upgradeCode &&
+        update.version === manifest.version
+      ) {
+        return update;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Adds a package to the catalog in PreApproval: the content is moved into the store first, then the
+   * record and the actor's first snapshot are committed together. Throws UPDATE_DUPLICATE (with the
+   * existing id) when the same bytes are already in the catalog as the same product version.
+   */
+  async add(
+    manifest: UpdateManifest,
+    staged: StagedContent,
+    fileName: string,
+    signed: boolean,
+  ): Promise<Update> {
+    const duplicate = this.findDuplicate(staged.sha256, manifest);
+    if (duplicate) {
+      await staged.discard();
+      throw new PatchbayError(`this package is already in the catalog as ${duplicate.id}`, {
+        code: 'UPDATE_DUPLICATE',
+        details: { id: duplicate.id },
+      });
+    }
+    await staged.commit();
+    const id = randomUUID();
+    const { sha256: _declared, ...described } = manifest;
+    const update: Update = {
+      ...described,
+      installProperties: manifest.installProperties ?? {},
+      id,
+      fileName,
+      size: staged.size,
+      sha256: staged.sha256,
+      signed,
+      state: 'PreApproval',
+      highPriority: false,
+      insertedAt: this.#now().toISOString(),
+      relatedInstalls: [],
+      activations: 0,
+    };
+    await this.#serial.run(id, async () => {
+      await this.#host.create('update', id, { updateId: id }, () => [this.records.putOp(id, update)]);
+      this.#updates.set(id, update);
+    });
+    this.#emitChange('added', update);
+    return update;
+  }
+
+  /** Moves an update to `state`; a move the lifecycle refuses is UPDATE_INVALID_TRANSITION. */
+  changeState(id: string, state: UpdateState): Promise<Update> {
+    return this.#lifecycle(id, 'state', { type: MARK_EVENT_FOR_STATE[state] }, true);
+  }
+
+  /** Marks (or unmarks) an update High Priority; marking twice is harmless. */
+  setHighPriority(id: string, highPriority: boolean): Promise<Update> {
+    return this.#lifecycle(
+      id,
+      'highPriority',
+      { type: highPriority ? 'SET_HIGH_PRIORITY' : 'CLEAR_HIGH_PRIORITY' },
+      false,
+    );
+  }
+
+  /**
+   * Sets the related installs of an update: ids of Install updates of other products that are pushed
+   * along with it. Unknown ids are UPDATE_NOT_FOUND; ids that are not another product's Install are
+   * INVALID_REQUEST.
+   */
+  setRelatedInstalls(id: string, updateIds: string[]): Promise<Update> {
+    return this.#serial.run(id, async () => {
+      const previous = this.require(id);
+      const unique = [...new Set(updateIds)];
+      for (const relatedId of unique) {
+        const related = this.require(relatedId);
+        if (related.installType !== 'Install' || related.upgradeCode === previous.upgradeCode) {
+          throw new PatchbayError(`related install ${relatedId} must be the Install of another product`, {
+            code: 'INVALID_REQUEST',
+            details: { field: 'updateIds', id: relatedId },
+          });
+        }
+      }
+      const update = { ...previous, relatedInstalls: unique };
+      await this.#host.write([this.records.putOp(id, update)]);
+      this.#updates.set(id, update);
+      this.#emitChange('relatedInstalls', update, previous);
+      return update;
+    });
+  }
+
+  /** Counts one more activation (a machine reported the update installed). */
+  recordActivation(id: string): Promise<Update | undefined> {
+    return this.#serial.run(id, async () => {
+      const previous = this.#updates.get(id);
+      if (!previous) return undefined;
+      const update = { ...previous, activations: previous.activations + 1 };
+      await this.#host.write([this.records.putOp(id, update)]);
+      this.#updates.set(id, update);
+      this.#emitChange('activated', update, previous);
+      return update;
+    });
+  }
+
+  /**
+   * Deletes an update: UPDATE_IN_USE while it is GA or Remove. Its content file is freed once no
+   * other update references the same hash, and other updates stop naming it as a related install.
+   */
+  async delete(id: string): Promise<Update> {
+    const deleted = await this.#serial.run(id, async () => {
+      const update = this.require(id);
+      if (update.state === 'GA' || update.state === 'Remove') {
+        throw new PatchbayError(`update ${id} is ${update.state}; mark it Inactive before deleting it`, {
+          code: 'UPDATE_IN_USE',
+          details: { id, state: update.state },
+        });
+      }
+      await this.#host.send(
+        'update',
+        id,
+        { type: 'DELETE', at: this.#now().toISOString() },
+        { requireAccepted: true },
+      );
+      await this.#host.remove('update', id, [this.records.delOp(id)]);
+      this.#updates.delete(id);
+      return update;
+    });
+    this.#emitChange('deleted', deleted);
+    for (const other of [...this.#updates.values()]) {
+      if (other.relatedInstalls.includes(id)) {
+        await this.setRelatedInstalls(
+          other.id,
+          other.relatedInstalls.filter((relatedId) => relatedId !== id),
+        ).catch(() => {});
+      }
+    }
+    if (![...this.#updates.values()].some((other) => other.sha256 === deleted.sha256)) {
+      await this.#content.remove(deleted.sha256);
+    }
+    return deleted;
+  }
+
+  async #lifecycle(
+    id: string,
+    type: 'state' | 'highPriority',
+    event: { type: string },
+    requireAccepted: boolean,
+  ): Promise<Update> {
+    let before: Update | undefined;
+    const update = await this.#serial.run(id, async () => {
+      const previous = this.require(id);
+      before = previous;
+      let next = previous;
+      await this.#host.send('update', id, { ...event, at: this.#now().toISOString() } as never, {
+        requireAccepted,
+        alsoWrite: (snapshot, before) => {
+          if (snapshot === before) return [];
+          const read = readUpdateLifecycle(snapshot.value);
+          if (read === 'deleted') return [];
+          next = { ...previous, state: read.state, highPriority: read.highPriority };
+          return [this.records.putOp(id, next)];
+        },
+      });
+      this.#updates.set(id, next);
+      return next;
+    });
+    if (update !== before) this.#emitChange(type, update, before);
+    return update;
+  }
+
+  #emitChange(type: CatalogChange['type'], update: Update, previous?: Update): void {
+    this.emit('change', { type, update, previous, at: this.#now().toISOString() });
+  }
+}

@@ -1,0 +1,440 @@
+import {
+  type Actor,
+  type AnyStateMachine,
+  createActor,
+  type EventFromLogic,
+  type InputFrom,
+  type SnapshotFrom,
+} from 'xstate';
+import { SnapshotRepository } from '../../storage/SnapshotRepository.ts';
+import type { Store, StoreOp } from '../../storage/Store.ts';
+import type { ErrorCode } from '../domain/errorCodes.ts';
+import { PatchbayError } from '../domain/PatchbayError.ts';
+import { GroupCommit } from './GroupCommit.ts';
+import { InspectionLog } from './InspectionLog.ts';
+import { Mailboxes } from './Mailbox.ts';
+
+/** How the host runs one kind of actor. */
+export interface ActorKind<TLogic extends AnyStateMachine = AnyStateMachine> {
+  /** The kind's name: the first half of every actor key, e.g. `update`. */
+  name: string;
+  logic: TLogic;
+  /** The code a refused event is reported with (default UPDATE_INVALID_TRANSITION is wrong for most kinds). */
+  refusedCode?: ErrorCode;
+  /** A sentence for a refused event, for the error message (default: state and event names). */
+  describeRefusal?(snapshot: SnapshotFrom<TLogic>, event: EventFromLogic<TLogic>): string;
+  /** The code for "no such actor" (default ACTOR_NOT_FOUND). */
+  notFoundCode?: ErrorCode;
+  /**
+   * True while a snapshot waits on a timer (a deadline in its context). Such actors are never
+   * passivated, and they are reactivated when the host starts, so their waits resume.
+   */
+  keepAlive?(snapshot: SnapshotFrom<TLogic>): boolean;
+}
+
+/** Options for one {@link ActorHost.send}. */
+export interface SendOptions<TLogic extends AnyStateMachine> {
+  /** Create the actor with this input when it does not exist yet (otherwise a missing actor is 404). */
+  create?: InputFrom<TLogic>;
+  /** Refuse, with the kind's refusedCode, an event the current state does not accept. */
+  requireAccepted?: boolean;
+  /** More writes to commit atomically with the new snapshot (e.g. a record projected from it). */
+  alsoWrite?: (snapshot: SnapshotFrom<TLogic>, previous: SnapshotFrom<TLogic> | undefined) => StoreOp[];
+}
+
+/** Host tuning. */
+export interface ActorHostOptions {
+  /** Most live (in-memory) actors before idle ones are passivated. */
+  maxLive?: number;
+  /** Most ops in one group-commit batch. */
+  maxBatchOps?: number;
+  /** Inspection ring-buffer size; 0 turns inspection off. */
+  inspectionCapacity?: number;
+}
+
+interface LiveActor {
+  key: string;
+  kind: ActorKind;
+  id: string;
+  actor: Actor<AnyStateMachine>;
+  uncommitted: number;
+  pinned: boolean;
+  delivering: boolean;
+  failed?: unknown;
+}
+
+const PINS = 'pins';
+
+/**
+ * The virtual-actor host (ARCHITECTURE.md, "The actor runtime"). `send` activates an actor on demand
+ * from its snapshot, delivers events to one actor strictly in order, and resolves only after the
+ * resulting snapshot is committed; commits from many actors share one batch. Idle actors are
+ * passivated under an LRU bound. An actor that throws is contained: it is dropped from memory, its
+ * last committed snapshot stays, and the caller gets ACTOR_FAILED.
+ *
+ * @example
+ * const host = new ActorHost(store, [{ name: 'update', logic: updateLifecycle }]);
+ * await host.send('update', 'u1', { type: 'MARK_GA', at }, { requireAccepted: true });
+ */
+export class ActorHost {
+  readonly snapshots: SnapshotRepository;
+  readonly inspection: InspectionLog;
+  readonly #store: Store;
+  readonly #kinds = new Map<string, ActorKind>();
+  readonly #live = new Map<string, LiveActor>();
+  readonly #mailboxes = new Mailboxes();
+  readonly #commits: GroupCommit;
+  readonly #maxLive: number;
+  readonly #inspect: boolean;
+  #closed = false;
+
+  constructor(store: Store, kinds: ActorKind[], options: ActorHostOptions = {}) {
+    this.#store = store;
+    this.snapshots = new SnapshotRepository(store);
+    this.#commits = new GroupCommit(store, { maxOps: options.maxBatchOps });
+    this.#maxLive = options.maxLive ?? 10_000;
+    this.#inspect = (options.inspectionCapacity ?? 10_000) > 0;
+    this.inspection = new InspectionLog(Math.max(1, options.inspectionCapacity ?? 10_000));
+    for (const kind of kinds) this.#kinds.set(kind.name, kind);
+  }
+
+  /** The kinds this host runs. */
+  get kinds(): ActorKind[] {
+    return [...this.#kinds.values()];
+  }
+
+  /** How many actors are in memory now. */
+  get liveCount(): number {
+    return this.#live.size;
+  }
+
+  /** Group-commit counters: batches written and ops in them. */
+  get commitStats(): { batches: number; ops: number } {
+    return { ...this.#commits.stats };
+  }
+
+  /** Reactivates every actor that was waiting on a timer when the host last stopped. */
+  async start(): Promise<void> {
+    const pins = this.#store.sublevel(PINS);
+    for await (const key of pins.keys() as AsyncIterable<string>) {
+      const slash = key.indexOf('/');
+      const kind = key.slice(0, slash);
+      const id = key.slice(slash + 1);
+      if (!this.#kinds.has(kind)) continue;
+      await this.#mailboxes.run(key, () => this.#activate(this.#kind(kind), id, key, undefined));
+    }
+  }
+
+  /**
+   * Delivers `event` to actor `kind/id` and resolves with its new snapshot once committed.
+   * Throws the kind's notFoundCode when the actor does not exist and `create` is not given,
+   * its refusedCode when `requireAccepted` and the state does not accept the event, and
+   * ACTOR_FAILED when the actor throws.
+   */
+  async send<TLogic extends AnyStateMachine>(
+    kindName: string,
+    id: string,
+    event: EventFromLogic<TLogic>,
+    options: SendOptions<TLogic> = {},
+  ): Promise<SnapshotFrom<TLogic>> {
+    this.#assertOpen();
+    const kind = this.#kind(kindName);
+    const key = `${kindName}/${id}`;
+    const { snapshot, commit } = await this.#mailboxes.run(key, async () => {
+      const live = await this.#activate(kind, id, key, options.create);
+      return this.#deliver(live, event, options as SendOptions<AnyStateMachine>);
+    });
+    await commit;
+    return snapshot as SnapshotFrom<TLogic>;
+  }
+
+  /**
+   * Creates actor `kind/id` with `input` and commits its initial snapshot (plus `alsoWrite` ops).
+   * Resolves with the snapshot; an existing actor is left as it is and returned.
+   */
+  async create<TLogic extends AnyStateMachine>(
+    kindName: string,
+    id: string,
+    input: InputFrom<TLogic>,
+    alsoWrite?: (snapshot: SnapshotFrom<TLogic>) => StoreOp[],
+  ): Promise<SnapshotFrom<TLogic>> {
+    this.#assertOpen();
+    const kind = this.#kind(kindName);
+    const key = `${kindName}/${id}`;
+    const { snapshot, commit } = await this.#mailboxes.run(key, async () => {
+      const live = await this.#activate(kind, id, key, input, alsoWrite as never);
+      return {
+        snapshot: live.actor.getSnapshot(),
+        commit: live.uncommitted > 0 ? this.#lastCommit(live) : undefined,
+      };
+    });
+    await commit;
+    return snapshot as SnapshotFrom<TLogic>;
+  }
+
+  /** The current snapshot of `kind/id` as persisted JSON (live if in memory, else from the store), or undefined. */
+  async peek(kindName: string, id: string): Promise<PersistedSnapshot | undefined> {
+    const live = this.#live.get(`${kindName}/${id}`);
+    if (live) return live.actor.getPersistedSnapshot() as unknown as PersistedSnapshot;
+    return (await this.snapshots.get(kindName, id)) as PersistedSnapshot | undefined;
+  }
+
+  /** True when `kind/id` is live right now (not passivated). */
+  isLive(kindName: string, id: string): boolean {
+    return this.#live.has(`${kindName}/${id}`);
+  }
+
+  /** Ids of the live actors of `kind`. */
+  liveIds(kindName: string): string[] {
+    const ids: string[] = [];
+    for (const live of this.#live.values()) if (live.kind.name === kindName) ids.push(live.id);
+    return ids;
+  }
+
+  /** Stops and forgets actor `kind/id`, deleting its snapshot together with `alsoWrite` ops. */
+  async remove(kindName: string, id: string, alsoWrite: StoreOp[] = []): Promise<void> {
+    const key = `${kindName}/${id}`;
+    const commit = await this.#mailboxes.run(key, () => {
+      const live = this.#live.get(key);
+      if (live) this.#evict(live);
+      return this.#commits.write([
+        this.snapshots.delOp(kindName, id),
+        { type: 'del', sublevel: this.#store.sublevel(PINS), key },
+        ...alsoWrite,
+      ]);
+    });
+    await commit;
+  }
+
+  /** Commits extra writes through the same group commit as snapshots (ordered after earlier sends). */
+  write(ops: StoreOp[]): Promise<void> {
+    this.#assertOpen();
+    return this.#commits.write(ops);
+  }
+
+  /** Waits until every delivered event is committed. */
+  async flush(): Promise<void> {
+    await this.#mailboxes.drain();
+    await this.#commits.flush();
+  }
+
+  /** Flushes, then stops every live actor. The store stays open for its owner to close. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.flush();
+    this.#closed = true;
+    for (const live of [...this.#live.values()]) this.#evict(live);
+  }
+
+  #kind(name: string): ActorKind {
+    const kind = this.#kinds.get(name);
+    if (!kind) throw new TypeError(`Expected a registered actor kind, got \`${name}\``);
+    return kind;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new PatchbayError('the actor host is shut down', { code: 'STORE_NOT_OPEN' });
+  }
+
+  async #activate(
+    kind: ActorKind,
+    id: string,
+    key: string,
+    createInput: unknown,
+    alsoWrite?: (snapshot: unknown) => StoreOp[],
+  ): Promise<LiveActor> {
+    const existing = this.#live.get(key);
+    if (existing) {
+      // Re-insert to keep the map in least-recently-used order.
+      this.#live.delete(key);
+      this.#live.set(key, existing);
+      return existing;
+    }
+    const persisted = await this.snapshots.get(kind.name, id);
+    if (persisted === undefined && createInput === undefined) {
+      throw new PatchbayError(`no ${kind.name} ${id}`, {
+        code: kind.notFoundCode ?? 'ACTOR_NOT_FOUND',
+        details: { kind: kind.name, id },
+      });
+    }
+    const live: LiveActor = {
+      key,
+      kind,
+      id,
+      actor: undefined as unknown as Actor<AnyStateMachine>,
+      uncommitted: 0,
+      pinned: false,
+      delivering: true,
+    };
+    live.actor = createActor(kind.logic, {
+      input: createInput as never,
+      snapshot: persisted as never,
+      inspect: this.#inspect ? (inspection) => this.#record(live, inspection) : undefined,
+    });
+    live.actor.subscribe({
+      next: () => {
+        // Changes outside a send (timers, finished children) are persisted too, with nobody waiting.
+        if (!live.delivering && !live.failed && this.#live.get(key) === live)
+          void this.#persist(live).catch(() => {});
+      },
+      error: (error) => {
+        live.failed = error;
+      },
+    });
+    this.#live.set(key, live);
+    try {
+      live.actor.start();
+    } catch (error) {
+      live.failed = error;
+    }
+    live.delivering = false;
+    if (live.failed) {
+      this.#evict(live);
+      throw new PatchbayError(`${kind.name} ${id} failed to start`, {
+        code: 'ACTOR_FAILED',
+        cause: live.failed,
+      });
+    }
+    live.pinned = persisted !== undefined && (kind.keepAlive?.(live.actor.getSnapshot()) ?? false);
+    if (persisted === undefined)
+      void this.#persist(live, alsoWrite?.(live.actor.getSnapshot())).catch(() => {});
+    this.#passivateIdle();
+    return live;
+  }
+
+  #deliver(
+    live: LiveActor,
+    event: unknown,
+    options: SendOptions<AnyStateMachine>,
+  ): { snapshot: unknown; commit: Promise<void> } {
+    const before = live.actor.getSnapshot();
+    if (options.requireAccepted) {
+      let accepted: boolean;
+      try {
+        accepted = before.can(event as never);
+      } catch (error) {
+        this.#evict(live);
+        throw new PatchbayError(`${live.key} failed`, { code: 'ACTOR_FAILED', cause: error });
+      }
+      if (!accepted) {
+        throw new PatchbayError(this.#refusalMessage(live, event as { type: string }, before.value), {
+          code: live.kind.refusedCode ?? 'AGENT_BUSY',
+          details: {
+            kind: live.kind.name,
+            id: live.id,
+            event: (event as { type: string }).type,
+            state: before.value,
+          },
+        });
+      }
+    }
+    live.delivering = true;
+    try {
+      live.actor.send(event as never);
+    } finally {
+      live.delivering = false;
+    }
+    const after = live.actor.getSnapshot();
+    if (live.failed || after.status === 'error') {
+      const cause = live.failed ?? after.error;
+      this.#evict(live);
+      throw new PatchbayError(`${live.key} failed while handling ${(event as { type: string }).type}`, {
+        code: 'ACTOR_FAILED',
+        cause,
+      });
+    }
+    const commit =
+      after === before ? this.#lastCommit(live) : this.#persist(live, options.alsoWrite?.(after, before));
+    return { snapshot: after, commit };
+  }
+
+  #refusalMessage(live: LiveActor, event: { type: string }, value: unknown): string {
+    const described = live.kind.describeRefusal?.(live.actor.getSnapshot() as never, event as never);
+    return (
+      described ?? `${live.kind.name} ${live.id} in ${JSON.stringify(value)} does not accept ${event.type}`
+    );
+  }
+
+  #lastCommit(live: LiveActor): Promise<void> {
+    // Nothing changed, but an earlier change may still be in flight: wait for it so reads are durable.
+    return live.uncommitted > 0 ? this.#commits.flush() : Promise.resolve();
+  }
+
+  #persist(live: LiveActor, extra: StoreOp[] = []): Promise<void> {
+    const snapshot = live.actor.getPersistedSnapshot();
+    const ops: StoreOp[] = [this.snapshots.putOp(live.kind.name, live.id, snapshot), ...extra];
+    const pinned = live.kind.keepAlive?.(live.actor.getSnapshot()) ?? false;
+    if (pinned !== live.pinned) {
+      const pins = this.#store.sublevel(PINS);
+      ops.push(
+        pinned
+          ? { type: 'put', sublevel: pins, key: live.key, value: 1 }
+          : { type: 'del', sublevel: pins, key: live.key },
+      );
+      live.pinned = pinned;
+    }
+    live.uncommitted++;
+    return this.#commits.write(ops).then(
+      () => {
+        live.uncommitted--;
+        this.#passivateIdle();
+      },
+      (error) => {
+        live.uncommitted--;
+        // The in-memory state ran ahead of the store; drop it so the next send reloads what is durable.
+        this.#evict(live);
+        throw error;
+      },
+    );
+  }
+
+  #passivateIdle(): void {
+    if (this.#live.size <= this.#maxLive) return;
+    for (const live of this.#live.values()) {
+      if (this.#live.size <= this.#maxLive) break;
+      if (live.pinned || live.uncommitted > 0 || this.#mailboxes.isBusy(live.key)) continue;
+      this.#evict(live);
+    }
+  }
+
+  #evict(live: LiveActor): void {
+    if (this.#live.get(live.key) === live) this.#live.delete(live.key);
+    try {
+      live.actor.stop();
+    } catch {
+      // Stopping a failed actor may throw again; it is gone either way.
+    }
+  }
+
+  #record(
+    live: LiveActor,
+    inspection: { type: string; rootId?: string; actorRef: { sessionId: string } },
+  ): void {
+    if (inspection.actorRef.sessionId !== inspection.rootId) return;
+    if (inspection.type === '@xstate.event') {
+      const event = (inspection as unknown as { event: { type: string } }).event;
+      if (event.type.startsWith('xstate.')) return;
+      this.inspection.append({ kind: live.kind.name, id: live.id, type: 'event', event });
+    } else if (inspection.type === '@xstate.snapshot') {
+      const { snapshot, event } = inspection as unknown as {
+        snapshot: { value: unknown };
+        event: { type: string };
+      };
+      this.inspection.append({
+        kind: live.kind.name,
+        id: live.id,
+        type: 'snapshot',
+        event,
+        value: snapshot.value as never,
+      });
+    }
+  }
+}
+
+/** A snapshot as stored: plain JSON with at least value, context and status. */
+export interface PersistedSnapshot {
+  value: unknown;
+  context: Record<string, unknown>;
+  status: 'active' | 'done' | 'error' | 'stopped';
+  [key: string]: unknown;
+}

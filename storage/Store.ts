@@ -1,0 +1,95 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ClassicLevel } from 'classic-level';
+import { PatchbayError } from '../src/domain/PatchbayError.ts';
+import { migrate } from './migrations.ts';
+
+/** The JSON-valued sublevel type every repository works on. */
+export type JsonSublevel = ReturnType<ClassicLevel<string, unknown>['sublevel']> & {
+  get(key: string): Promise<unknown>;
+};
+
+/** One write in an atomic batch, against a named sublevel of the store. */
+export type StoreOp =
+  | { type: 'put'; sublevel: JsonSublevel; key: string; value: unknown }
+  | { type: 'del'; sublevel: JsonSublevel; key: string };
+
+/** Options for {@link Store.open}. */
+export interface StoreOptions {
+  /**
+   * fsync every batch (default true). Group commit amortises the cost; turning it off keeps
+   * crash safety against a killed process (the OS holds the write) but not against power loss.
+   */
+  sync?: boolean;
+}
+
+/**
+ * The provider's or agent's one classic-level database, `<data>/db`, with a sublevel per record kind.
+ *
+ * @example const store = await Store.open('./data'); await store.batch([...]); await store.close();
+ */
+export class Store {
+  readonly db: ClassicLevel<string, unknown>;
+  readonly sync: boolean;
+  readonly #sublevels = new Map<string, JsonSublevel>();
+
+  private constructor(db: ClassicLevel<string, unknown>, sync: boolean) {
+    this.db = db;
+    this.sync = sync;
+  }
+
+  /** Opens (creating if needed) `<dataDir>/db` and brings its schema up to date. */
+  static async open(dataDir: string, options: StoreOptions = {}): Promise<Store> {
+    await mkdir(dataDir, { recursive: true });
+    const db = new ClassicLevel<string, unknown>(join(dataDir, 'db'), { valueEncoding: 'json' });
+    try {
+      await db.open();
+    } catch (cause) {
+      throw new PatchbayError(`cannot open the store under ${dataDir}`, { code: 'STORE_NOT_OPEN', cause });
+    }
+    const store = new Store(db, options.sync ?? true);
+    await migrate(store);
+    return store;
+  }
+
+  /** The JSON sublevel called `name` (nested names use `/`, e.g. `snapshots/update`). */
+  sublevel(name: string): JsonSublevel {
+    let sublevel = this.#sublevels.get(name);
+    if (!sublevel) {
+      let parent: ClassicLevel<string, unknown> | JsonSublevel = this.db;
+      for (const part of name.split('/')) {
+        parent = (parent as ClassicLevel<string, unknown>).sublevel<string, unknown>(part, {
+          valueEncoding: 'json',
+        }) as unknown as JsonSublevel;
+      }
+      sublevel = parent as JsonSublevel;
+      this.#sublevels.set(name, sublevel);
+    }
+    return sublevel;
+  }
+
+  /** Writes every op atomically: all of them land, or none do. */
+  async batch(ops: StoreOp[]): Promise<void> {
+    if (ops.length === 0) return;
+    this.#assertOpen();
+    try {
+      await this.db.batch(ops as never, { sync: this.sync } as never);
+    } catch (cause) {
+      throw new PatchbayError('a store batch failed', { code: 'STORE_NOT_OPEN', cause });
+    }
+  }
+
+  /** True while the database is open. */
+  get isOpen(): boolean {
+    return this.db.status === 'open';
+  }
+
+  /** Closes the database; pending writes that were acknowledged are already on disk. */
+  async close(): Promise<void> {
+    if (this.db.status === 'open' || this.db.status === 'opening') await this.db.close();
+  }
+
+  #assertOpen(): void {
+    if (!this.isOpen) throw new PatchbayError('the store is not open', { code: 'STORE_NOT_OPEN' });
+  }
+}

@@ -1,0 +1,65 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+
+/** A `patchbay provider` running as a child process, as a user would run it. */
+export interface ChildProvider {
+  url: string;
+  child: ChildProcess;
+  /** SIGKILLs the process and waits for it to be gone. */
+  kill(): Promise<void>;
+  /** Sends SIGTERM and waits for a clean exit; resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Starts `patchbay provider --data <dataDir> --port 0` and waits for its "listening" line. */
+export async function spawnProvider(dataDir: string, extraArgs: string[] = []): Promise<ChildProvider> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      MAIN,
+      'provider',
+      '--data',
+      dataDir,
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      ...extraArgs,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on http:\/\/[^:]+:(\d+)/.exec(output);
+      if (match) {
+        child.stderr!.off('data', onData);
+        resolve(`http://127.0.0.1:${match[1]}`);
+      }
+    };
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) =>
+      reject(new Error(`provider exited with ${code} before listening:\n${output}`)),
+    );
+  });
+  child.stderr!.resume();
+  child.stdout!.resume();
+  return {
+    url,
+    child,
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}

@@ -1,0 +1,233 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { assign, fromCallback, setup } from 'xstate';
+import { readUpdateLifecycle, updateLifecycle } from '../../machines/updateLifecycle.ts';
+import { isPatchbayError } from '../../src/domain/PatchbayError.ts';
+import { ActorHost } from '../../src/runtime/ActorHost.ts';
+import { Store } from '../../storage/Store.ts';
+import { makeTempDir } from '../helpers/tempDir.ts';
+
+const at = '2026-01-01T00:00:00.000Z';
+
+/** A counter that records the order of the values it was sent, and throws on BOOM. */
+const counter = setup({
+  types: {
+    context: {} as { seen: number[] },
+    events: {} as { type: 'ADD'; n: number } | { type: 'BOOM' },
+  },
+  actions: {
+    remember: assign(({ context, event }) => ({ seen: [...context.seen, (event as { n: number }).n] })),
+    explode: () => {
+      throw new Error('boom');
+    },
+  },
+}).createMachine({
+  context: { seen: [] },
+  on: { ADD: { actions: 'remember' }, BOOM: { actions: 'explode' } },
+});
+
+/** Waits until `deadline` (kept in context), then fires: the runtime's timer rule. */
+const alarm = setup({
+  types: { context: {} as { deadline: number }, input: {} as { deadline: number } },
+  actors: {
+    waitUntil: fromCallback<{ type: string }, { deadline: number }>(({ sendBack, input }) => {
+      const timer = setTimeout(() => sendBack({ type: 'RING' }), Math.max(0, input.deadline - Date.now()));
+      return () => clearTimeout(timer);
+    }),
+  },
+}).createMachine({
+  context: ({ input }) => ({ deadline: input.deadline }),
+  initial: 'waiting',
+  states: {
+    waiting: {
+      invoke: { src: 'waitUntil', input: ({ context }) => ({ deadline: context.deadline }) },
+      on: { RING: 'rung' },
+    },
+    rung: {},
+  },
+});
+
+const kinds = [
+  {
+    name: 'update',
+    logic: updateLifecycle,
+    refusedCode: 'UPDATE_INVALID_TRANSITION' as const,
+    notFoundCode: 'UPDATE_NOT_FOUND' as const,
+  },
+  { name: 'counter', logic: counter },
+  {
+    name: 'alarm',
+    logic: alarm,
+    keepAlive: (snapshot: { value: unknown }) => snapshot.value === 'waiting',
+  },
+];
+
+const test = suite('ActorHost');
+
+async function withHost(
+  run: (host: ActorHost, reopen: () => Promise<ActorHost>) => Promise<void>,
+  options = {},
+): Promise<void> {
+  const { dir, cleanup } = await makeTempDir();
+  let store = await Store.open(dir);
+  let host = new ActorHost(store, kinds as never, options);
+  const reopen = async () => {
+    await host.close();
+    await store.close();
+    store = await Store.open(dir);
+    host = new ActorHost(store, kinds as never, options);
+    await host.start();
+    return host;
+  };
+  try {
+    await run(host, reopen);
+  } finally {
+    await host.close();
+    await store.close();
+    await cleanup();
+  }
+}
+
+test('send to a missing actor without create is the kind not-found code', async () => {
+  await withHost(async (host) => {
+    try {
+      await host.send('update', 'nope', { type: 'MARK_GA', at });
+      assert.unreachable('should have thrown');
+    } catch (error) {
+      assert.ok(isPatchbayError(error, 'UPDATE_NOT_FOUND'));
+    }
+  });
+});
+
+test('send resolves with the committed snapshot, which survives a reopen', async () => {
+  await withHost(async (host, reopen) => {
+    await host.create('update', 'u1', { updateId: 'u1' });
+    const snapshot = await host.send('update', 'u1', { type: 'MARK_GA', at });
+    assert.equal(readUpdateLifecycle(snapshot.value), { state: 'GA', highPriority: false });
+    const reopened = await reopen();
+    const persisted = await reopened.peek('update', 'u1');
+    assert.equal(readUpdateLifecycle(persisted!.value), { state: 'GA', highPriority: false });
+    const next = await reopened.send('update', 'u1', { type: 'MARK_REMOVE', at }, { requireAccepted: true });
+    assert.equal(readUpdateLifecycle(next.value), { state: 'Remove', highPriority: false });
+  });
+});
+
+test('requireAccepted refuses an event the state does not accept, with the kind refused code', async () => {
+  await withHost(async (host) => {
+    await host.create('update', 'u1', { updateId: 'u1' });
+    try {
+      await host.send('update', 'u1', { type: 'MARK_REMOVE', at }, { requireAccepted: true });
+      assert.unreachable('should have thrown');
+    } catch (error) {
+      assert.ok(isPatchbayError(error, 'UPDATE_INVALID_TRANSITION'));
+    }
+    const persisted = await host.peek('update', 'u1');
+    assert.equal(readUpdateLifecycle(persisted!.value), { state: 'PreApproval', highPriority: false });
+  });
+});
+
+test('events to one actor are processed in order while actors run concurrently', async () => {
+  await withHost(async (host) => {
+    const sends: Promise<unknown>[] = [];
+    for (let n = 0; n < 200; n++) {
+      for (const id of ['a', 'b', 'c'])
+        sends.push(host.send('counter', id, { type: 'ADD', n }, { create: {} }));
+    }
+    await Promise.all(sends);
+    for (const id of ['a', 'b', 'c']) {
+      const persisted = await host.peek('counter', id);
+      assert.equal((persisted!.context as { seen: number[] }).seen, [...Array(200).keys()]);
+    }
+  });
+});
+
+test('group commit puts many actors into few batches', async () => {
+  await withHost(async (host) => {
+    const before = host.commitStats.batches;
+    await Promise.all(
+      [...Array(500).keys()].map((n) => host.send('counter', `c${n}`, { type: 'ADD', n }, { create: {} })),
+    );
+    const stats = host.commitStats;
+    assert.ok(stats.batches - before < 50, `expected few batches, got ${stats.batches - before}`);
+    assert.ok(stats.ops >= 500);
+  });
+});
+
+test('idle actors are passivated under the LRU bound and reactivate from their snapshot', async () => {
+  await withHost(
+    async (host) => {
+      for (let n = 0; n < 50; n++) await host.send('counter', `c${n}`, { type: 'ADD', n }, { create: {} });
+      assert.ok(host.liveCount <= 10, `live ${host.liveCount}`);
+      assert.is(host.isLive('counter', 'c0'), false);
+      const snapshot = await host.send('counter', 'c0', { type: 'ADD', n: 99 });
+      assert.equal((snapshot.context as { seen: number[] }).seen, [0, 99]);
+    },
+    { maxLive: 10 },
+  );
+});
+
+test('a failing actor is contained: the caller gets ACTOR_FAILED, its last snapshot stays, others go on', async () => {
+  await withHost(async (host) => {
+    await host.send('counter', 'x', { type: 'ADD', n: 1 }, { create: {} });
+    try {
+      await host.send('counter', 'x', { type: 'BOOM' });
+      assert.unreachable('should have thrown');
+    } catch (error) {
+      assert.ok(isPatchbayError(error, 'ACTOR_FAILED'));
+    }
+    assert.is(host.isLive('counter', 'x'), false);
+    const again = await host.send('counter', 'x', { type: 'ADD', n: 2 });
+    assert.equal((again.context as { seen: number[] }).seen, [1, 2]);
+    const other = await host.send('counter', 'y', { type: 'ADD', n: 3 }, { create: {} });
+    assert.equal((other.context as { seen: number[] }).seen, [3]);
+  });
+});
+
+test('a timer kept as a deadline in context fires after a restart and its result is persisted', async () => {
+  await withHost(async (host, reopen) => {
+    await host.create('alarm', 'wake', { deadline: Date.now() + 150 });
+    const reopened = await reopen();
+    assert.is(reopened.isLive('alarm', 'wake'), true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await reopened.flush();
+    const persisted = await reopened.peek('alarm', 'wake');
+    assert.is(persisted!.value, 'rung');
+    const afterRing = await reopen();
+    assert.is(afterRing.isLive('alarm', 'wake'), false);
+    assert.is((await afterRing.peek('alarm', 'wake'))!.value, 'rung');
+  });
+});
+
+test('alsoWrite commits projected records atomically with the snapshot', async () => {
+  await withHost(async (host) => {
+    await host.create('update', 'u1', { updateId: 'u1' });
+    const records: string[] = [];
+    await host.send(
+      'update',
+      'u1',
+      { type: 'MARK_GA', at },
+      {
+        alsoWrite: (snapshot) => {
+          const read = readUpdateLifecycle(snapshot.value);
+          records.push(read === 'deleted' ? 'deleted' : read.state);
+          return [];
+        },
+      },
+    );
+    assert.equal(records, ['GA']);
+  });
+});
+
+test('the inspection log records events and snapshots per actor', async () => {
+  await withHost(async (host) => {
+    await host.create('update', 'u1', { updateId: 'u1' });
+    await host.send('update', 'u1', { type: 'MARK_GA', at });
+    const records = host.inspection.recent('update', 'u1', 10);
+    assert.ok(records.some((record) => record.type === 'event' && record.event?.type === 'MARK_GA'));
+    const last = records.at(-1)!;
+    assert.is(last.type, 'snapshot');
+    assert.equal(last.value, { catalog: { state: 'GA', priority: 'normal' } });
+  });
+});
+
+test.run();
