@@ -220,3 +220,12 @@ export function downloadPhase(
   if (typeof value === 'object' && value !== null) return 'retrying';
   return value as 'done' | 'failed' | 'cancelled';
 }
+
+/**
+ * True while a download still has work or a wait ahead (queued, running or retrying): the actor
+ * host keeps such actors live and wakes them at start, so a transfer resumes after a restart.
+ */
+export function downloadNeedsWake(snapshot: { value: unknown }): boolean {
+  const phase = downloadPhase(snapshot.value);
+  return phase === 'queued' || phase === 'running' || phase === 'retrying';
+}

@@ -251,3 +251,12 @@ export function installPhase(
   if (typeof value === 'object' && value !== null) return 'retrying';
   return value as 'done' | 'failed' | 'cancelled';
 }
+
+/**
+ * True while an install is queued, running or retrying: the actor host wakes such actors at start,
+ * so a run cut short by a crash is checked and reported (INSTALL_INTERRUPTED).
+ */
+export function installNeedsWake(snapshot: { value: unknown }): boolean {
+  const phase = installPhase(snapshot.value);
+  return phase === 'queued' || phase === 'running' || phase === 'retrying';
+}

@@ -1,7 +1,13 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createActor } from 'xstate';
-import { type DownloadTask, download, downloadPhase, type TransferInput } from '../../machines/download.ts';
+import {
+  type DownloadTask,
+  download,
+  downloadNeedsWake,
+  downloadPhase,
+  type TransferInput,
+} from '../../machines/download.ts';
 import { createTimerLogic } from '../../src/agent/timerActor.ts';
 import type { AgentEvent } from '../../src/domain/agentEvent.ts';
 import { createFakeClock } from '../helpers/fakeClock.ts';
@@ -210,6 +216,13 @@ machine('a retry deadline that passed while off fires at once on restore', () =>
   clock.jumpTo(60_000);
   const second = start({ snapshot: persisted, clock });
   assert.is(second.phase(), 'queued');
+});
+
+machine('downloadNeedsWake is true while queued or retrying, false once done', () => {
+  const { transfer, actor } = start();
+  assert.is(downloadNeedsWake(actor.getSnapshot()), true);
+  transfer.last().send({ type: 'TRANSFER.DONE', file: 'f', bytesTransferred: 1 });
+  assert.is(downloadNeedsWake(actor.getSnapshot()), false);
 });
 
 machine.run();

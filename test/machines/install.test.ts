@@ -1,7 +1,13 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createActor } from 'xstate';
-import { type InstallerInput, type InstallTask, install, installPhase } from '../../machines/install.ts';
+import {
+  type InstallerInput,
+  type InstallTask,
+  install,
+  installNeedsWake,
+  installPhase,
+} from '../../machines/install.ts';
 import { createTimerLogic } from '../../src/agent/timerActor.ts';
 import type { AgentEvent } from '../../src/domain/agentEvent.ts';
 import { createFakeClock } from '../helpers/fakeClock.ts';
@@ -183,6 +189,14 @@ machine('a restored running install restarts the installer (which must detect th
   const second = start({ snapshot: persisted });
   assert.is(second.phase(), 'running');
   assert.is(second.installer.runs.length, 1);
+});
+
+machine('installNeedsWake is true while running, false once failed', () => {
+  const { run, actor } = start();
+  run().send({ type: 'INSTALLER.STARTED' });
+  assert.is(installNeedsWake(actor.getSnapshot()), true);
+  run().send({ type: 'INSTALLER.DONE', result: { status: 'failed' } });
+  assert.is(installNeedsWake(actor.getSnapshot()), false);
 });
 
 machine.run();
