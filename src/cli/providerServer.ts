@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
 import { createApp } from '../../http/createApp.ts';
+import { createDebugRouter } from '../../http/debugRoutes.ts';
 import { createActivityRouter } from '../../http/routes/activityRoutes.ts';
 import { type AgentRoutesDeps, createAgentRouter } from '../../http/routes/agentRoutes.ts';
 import { createConfigRouter } from '../../http/routes/configRoutes.ts';
@@ -17,6 +18,7 @@ import { type FleetServices, openFleet } from '../provider/openFleet.ts';
 import { openProviderCore, type ProviderCore } from '../provider/ProviderCore.ts';
 import type { SignaturePolicy } from '../provider/signaturePolicy.ts';
 import type { ActorHostOptions } from '../runtime/ActorHost.ts';
+import { createHostInspector, hostMachines } from '../runtime/hostInspector.ts';
 
 /** Everything `patchbay provider` can be told. */
 export interface ProviderServerOptions {
@@ -108,6 +110,7 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
       createMachinesRouter({ queries: fleet.queries, groups: fleet.groups }),
       createActivityRouter({ activity: fleet.activity }),
       createConfigRouter({ config: fleet.config, maxJsonBytes }),
+      createDebugRouter({ machines: hostMachines(core.host), inspector: createHostInspector(core.host) }),
     ],
     log: logError,
   });
