@@ -8,11 +8,14 @@ export const providerCommand: CliCommand = {
   name: 'provider',
   summary: 'Run the provider server (catalog, agent API, content, admin API).',
   usage: `patchbay provider [--port 8092] [--host 0.0.0.0] [--data ./data] [--max-upload-mb 2048]
+                         [--public-url URL] [--max-checkin-bytes 262144]
   Serves the agent API (/agent/v1), content (/content), the admin API (/api/v1) and /debug.
   --port           TCP port (default 8092; 0 picks a free one)
   --host           address to bind (default 0.0.0.0)
   --data           data folder: LevelDB under <data>/db, packages under <data>/content (default ./data)
-  --max-upload-mb  largest package upload in MiB (default 2048)`,
+  --max-upload-mb  largest package upload in MiB (default 2048)
+  --public-url     base URL agents are given for content (default: the host each agent called)
+  --max-checkin-bytes  largest agent check-in body (default 262144, the manual's MaximumMessageSize)`,
   async run(args) {
     const { values } = parseArgs({
       args,
@@ -21,6 +24,8 @@ export const providerCommand: CliCommand = {
         host: { type: 'string', default: '0.0.0.0' },
         data: { type: 'string', default: './data' },
         'max-upload-mb': { type: 'string', default: '2048' },
+        'public-url': { type: 'string' },
+        'max-checkin-bytes': { type: 'string', default: '262144' },
       },
       strict: true,
     });
@@ -30,6 +35,14 @@ export const providerCommand: CliCommand = {
     const maxUploadMb = Number(values['max-upload-mb']);
     if (!(maxUploadMb > 0))
       throw new UsageError(`--max-upload-mb must be a positive number, got ${values['max-upload-mb']}`);
+    const maxCheckInBytes = Number(values['max-checkin-bytes']);
+    if (!Number.isInteger(maxCheckInBytes) || maxCheckInBytes < 1024)
+      throw new UsageError(
+        `--max-checkin-bytes must be an integer of at least 1024, got ${values['max-checkin-bytes']}`,
+      );
+    const publicUrl = values['public-url'];
+    if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl))
+      throw new UsageError(`--public-url must be an http(s) URL, got ${publicUrl}`);
     const dataDir = resolve(values.data!);
     const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
     const provider = await startProviderServer({
@@ -37,6 +50,8 @@ export const providerCommand: CliCommand = {
       port,
       host: values.host,
       maxUploadBytes: Math.floor(maxUploadMb * 1024 * 1024),
+      maxCheckInBytes,
+      publicUrl,
       log,
     });
     log(`patchbay provider listening on http://${values.host}:${provider.port} (data in ${dataDir})`);
