@@ -4,7 +4,7 @@
  * result as one JSON line. Invoked by bench/checkin.ts; arguments are one JSON object.
  */
 import autocannon from 'autocannon';
-import { benchCheckIn, INVENTORIES, seededVariant } from './checkinShape.ts';
+import { benchCheckIn, seededBehind, seededVariant } from './checkinShape.ts';
 
 interface LoadOptions {
   url: string;
@@ -26,11 +26,13 @@ function nextBody(): string {
   const pass = Math.floor(sent / options.machines);
   sent++;
   const variant = seededVariant(index);
-  if (options.scenario === 'unchanged')
-    return JSON.stringify(benchCheckIn(index, variant, options.etags[variant]));
-  // Another inventory than the one last recorded (it alternates on every pass over the fleet), and no
-  // etag: the plan is computed, recorded through the machine's actor and sent in full.
-  return JSON.stringify(benchCheckIn(index, (variant + 1 + (pass % 2)) % INVENTORIES));
+  const behind = seededBehind(variant);
+  if (options.scenario === 'unchanged') {
+    return JSON.stringify(benchCheckIn(index, variant, behind, options.etags[variant]));
+  }
+  // Another product lags than the one last recorded (it changes on every pass over the fleet) and
+  // the agent holds the old etag: the plan is computed, recorded through the machine's actor and sent.
+  return JSON.stringify(benchCheckIn(index, variant, behind + 1 + pass, options.etags[variant]));
 }
 
 const requests =

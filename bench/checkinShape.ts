@@ -1,8 +1,10 @@
 /**
  * The fleet the check-in benchmark simulates, shared by the provider side (bench/checkin.ts) and the
  * load generator (bench/checkinLoad.ts) so both build the same bodies: a 2,000-update catalog of
- * 50 products × 5 releases × (Install + 5 patches + 2 ESs), and machines holding 4 products each,
- * drawn from INVENTORIES distinct inventories (a fleet sits on a handful of versions).
+ * 50 products × 5 releases × (Install + 5 patches + 2 ESs), and machines holding 4 products each
+ * on the newest release, drawn from INVENTORIES product mixes (a fleet sits on a handful of
+ * versions). Three products are fully up to date (Patch5 with both ESs); one is a patch behind, so
+ * every plan holds 3 actions (Patch5 and its two ESs), like a fleet after the admin GAs a patch.
  */
 import type { InstalledApplication } from '../src/domain/fleet.ts';
 import type { InstallType } from '../src/domain/update.ts';
@@ -64,27 +66,36 @@ export function benchCatalog(): BenchUpdate[] {
   return updates;
 }
 
-/** Inventory number `variant` (0 ≤ variant < INVENTORIES): four products at mixed releases and patches. */
-export function benchInventory(variant: number): InstalledApplication[] {
+/**
+ * Inventory number `variant` (0 ≤ variant < INVENTORIES) with product number `behind` (0–3) one
+ * patch behind: four products on release 5, the others at Patch5 + ES2 (nothing to offer).
+ */
+export function benchInventory(variant: number, behind: number): InstalledApplication[] {
   const apps: InstalledApplication[] = [];
   for (let j = 0; j < 4; j++) {
     const product = (variant * 7 + j * 13) % PRODUCTS;
-    const release = 1 + ((variant + j) % RELEASES);
-    const patch = (variant + j) % PATCHES;
+    const lagging = j === behind % 4;
     apps.push({
       upgradeCode: `U${product}`,
-      productCode: `P${product}-${release}`,
+      productCode: `P${product}-${RELEASES}`,
       application: `App ${product}`,
       productLine: 'CIC',
-      version: `16.${pad(release)}.${pad(patch)}.00`,
+      version: lagging
+        ? `16.${pad(RELEASES)}.${pad(PATCHES - 1)}.00`
+        : `16.${pad(RELEASES)}.${pad(PATCHES)}.02`,
       updates: [],
     });
   }
   return apps;
 }
 
-/** The check-in body of machine `index` reporting inventory `variant`, with `planEtag` when given. */
-export function benchCheckIn(index: number, variant: number, planEtag?: string): Record<string, unknown> {
+/** The check-in body of machine `index` reporting inventory `variant` with product `behind` lagging. */
+export function benchCheckIn(
+  index: number,
+  variant: number,
+  behind: number,
+  planEtag?: string,
+): Record<string, unknown> {
   return {
     machine: {
       id: `m${index}`,
@@ -93,13 +104,18 @@ export function benchCheckIn(index: number, variant: number, planEtag?: string):
       agentVersion: '0.1.0',
     },
     settings: { mode: 'automatic', installDay: 'everyday', installHour: 3 },
-    installed: benchInventory(variant),
+    installed: benchInventory(variant, behind),
     status: { restartRequired: false },
     planEtag,
   };
 }
 
-/** The inventory a machine is seeded with; the "changed" run reports the next one. */
+/** The product mix a machine reports. */
 export function seededVariant(index: number): number {
   return index % INVENTORIES;
+}
+
+/** Which product lags when the machine is seeded (the "changed" run makes another one lag). */
+export function seededBehind(variant: number): number {
+  return variant % 4;
 }
