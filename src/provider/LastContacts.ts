@@ -1,6 +1,8 @@
 import type { JsonSublevel, Store, StoreOp } from '../../storage/Store.ts';
 import type { ActorHost } from '../runtime/ActorHost.ts';
 
+const FLUSH_CHUNK = 2000;
+
 /**
  * Last-contact times of unchanged check-ins. Writing a machine's snapshot on every check-in only to
  * move its last contact would make the hot path one actor activation and one snapshot write per
@@ -52,19 +54,27 @@ export class LastContacts {
     return { type: 'del', sublevel: this.#sublevel, key: id };
   }
 
-  /** Writes every pending time in one batch. */
+  /**
+   * Writes every pending time, FLUSH_CHUNK at a time: one huge batch would hold the event loop while
+   * it is encoded, stalling check-ins.
+   */
   async flush(): Promise<void> {
     while (this.#flushing) await this.#flushing;
     if (this.#dirty.size === 0) return;
-    const ops: StoreOp[] = [];
-    for (const [id, ms] of this.#dirty) {
-      ops.push({ type: 'put', sublevel: this.#sublevel, key: id, value: new Date(ms).toISOString() });
-    }
     const written = new Map(this.#dirty);
-    this.#flushing = this.#host.write(ops).then(() => {
-      // Keep times that moved on while the batch was written.
+    this.#flushing = (async () => {
+      let ops: StoreOp[] = [];
+      for (const [id, ms] of written) {
+        ops.push({ type: 'put', sublevel: this.#sublevel, key: id, value: new Date(ms).toISOString() });
+        if (ops.length >= FLUSH_CHUNK) {
+          await this.#host.write(ops);
+          ops = [];
+        }
+      }
+      await this.#host.write(ops);
+      // Keep times that moved on while the batches were written.
       for (const [id, ms] of written) if (this.#dirty.get(id) === ms) this.#dirty.delete(id);
-    });
+    })();
     try {
       await this.#flushing;
     } finally {
