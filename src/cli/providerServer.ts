@@ -5,6 +5,7 @@ import type Koa from 'koa';
 import { createApp } from '../../http/createApp.ts';
 import { createAboutRouter, createHealthRouter } from '../../http/routes/systemRoutes.ts';
 import { createUpdatesRouter } from '../../http/routes/updatesRoutes.ts';
+import { loadSignaturePolicy } from '../provider/loadSignaturePolicy.ts';
 import { openProviderCore, type ProviderCore } from '../provider/ProviderCore.ts';
 import type { SignaturePolicy } from '../provider/signaturePolicy.ts';
 
@@ -17,6 +18,14 @@ export interface ProviderServerOptions {
   maxUploadBytes?: number;
   /** Largest JSON body on admin routes, in bytes. Default 1 MiB. */
   maxJsonBytes?: number;
+  /**
+   * VerifyDigitalSignature (default true): only packages signed by a trusted key are imported.
+   * Trusted keys are `<dataDir>/trusted-keys/*.pub` plus `trustedKeyFiles`.
+   */
+  verifySignatures?: boolean;
+  /** More trusted public key files (`--trusted-key`). */
+  trustedKeyFiles?: string[];
+  /** Replaces the policy built from `verifySignatures` and the trusted keys (tests, embedders). */
   signaturePolicy?: SignaturePolicy;
   log?: (line: string) => void;
 }
@@ -28,6 +37,8 @@ export interface RunningProvider {
   core: ProviderCore;
   app: Koa;
   server: Server;
+  /** The VerifyDigitalSignature setting and the trusted keys' ids, unless a policy object was passed in. */
+  signatures?: { required: boolean; trustedKeys: Array<{ path: string; keyId: string }> };
   /** Stops accepting connections, flushes every actor and closes the store. */
   close(): Promise<void>;
 }
@@ -37,13 +48,17 @@ export const PATCHBAY_VERSION: string = JSON.parse(
   readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
 ).version;
 
-/** Accepts packages as they come and records whether they carried a signature (until the Content policy lands). */
-const acceptAllPolicy: SignaturePolicy = {
-  check: (_sha, signature) => ({ signed: signature !== undefined }),
-};
-
 /** Opens the provider's data under `dataDir` and serves the agent, content and admin APIs. */
 export async function startProviderServer(options: ProviderServerOptions): Promise<RunningProvider> {
+  // The policy is built before the store opens, so a broken trust list fails startup cleanly.
+  const loaded = options.signaturePolicy
+    ? undefined
+    : await loadSignaturePolicy({
+        dataDir: options.dataDir,
+        trustedKeyFiles: options.trustedKeyFiles,
+        required: options.verifySignatures,
+      });
+  const signaturePolicy = options.signaturePolicy ?? loaded!.policy;
   const core = await openProviderCore({ dataDir: options.dataDir });
   const app = createApp({
     publicRouters: [createHealthRouter(() => core.store.isOpen)],
@@ -52,7 +67,7 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
       createUpdatesRouter({
         catalog: core.catalog,
         content: core.content,
-        signaturePolicy: options.signaturePolicy ?? acceptAllPolicy,
+        signaturePolicy,
         maxUploadBytes: options.maxUploadBytes ?? 2 * 1024 ** 3,
         maxJsonBytes: options.maxJsonBytes ?? 1024 * 1024,
       }),
@@ -78,6 +93,7 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
     core,
     app,
     server,
+    signatures: loaded && { required: loaded.required, trustedKeys: loaded.trustedKeys },
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {

@@ -8,11 +8,15 @@ export const providerCommand: CliCommand = {
   name: 'provider',
   summary: 'Run the provider server (catalog, agent API, content, admin API).',
   usage: `patchbay provider [--port 8092] [--host 0.0.0.0] [--data ./data] [--max-upload-mb 2048]
+                  [--trusted-key FILE.pub]... [--no-verify-signatures]
   Serves the agent API (/agent/v1), content (/content), the admin API (/api/v1) and /debug.
   --port           TCP port (default 8092; 0 picks a free one)
   --host           address to bind (default 0.0.0.0)
   --data           data folder: LevelDB under <data>/db, packages under <data>/content (default ./data)
-  --max-upload-mb  largest package upload in MiB (default 2048)`,
+  --max-upload-mb  largest package upload in MiB (default 2048)
+  --trusted-key    trust this Ed25519 public key (repeatable); <data>/trusted-keys/*.pub are always trusted
+  --no-verify-signatures
+                   turn the VerifyDigitalSignature policy off (unsigned packages are accepted)`,
   async run(args) {
     const { values } = parseArgs({
       args,
@@ -21,6 +25,8 @@ export const providerCommand: CliCommand = {
         host: { type: 'string', default: '0.0.0.0' },
         data: { type: 'string', default: './data' },
         'max-upload-mb': { type: 'string', default: '2048' },
+        'trusted-key': { type: 'string', multiple: true, default: [] },
+        'no-verify-signatures': { type: 'boolean', default: false },
       },
       strict: true,
     });
@@ -37,8 +43,16 @@ export const providerCommand: CliCommand = {
       port,
       host: values.host,
       maxUploadBytes: Math.floor(maxUploadMb * 1024 * 1024),
+      verifySignatures: !values['no-verify-signatures'],
+      trustedKeyFiles: values['trusted-key'],
       log,
     });
+    const signatures = provider.signatures!;
+    log(
+      signatures.required
+        ? `VerifyDigitalSignature on: ${signatures.trustedKeys.length} trusted key(s)${signatures.trustedKeys.map((key) => ` ${key.keyId} (${key.path})`).join(',')}`
+        : 'VerifyDigitalSignature off: unsigned packages are accepted',
+    );
     log(`patchbay provider listening on http://${values.host}:${provider.port} (data in ${dataDir})`);
     await new Promise<void>((done) => {
       const stop = (signal: string) => {
