@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
 import { createApp } from '../../http/createApp.ts';
+import { createContentRouter } from '../../http/routes/contentRoutes.ts';
 import { createAboutRouter, createHealthRouter } from '../../http/routes/systemRoutes.ts';
 import { createUpdatesRouter } from '../../http/routes/updatesRoutes.ts';
 import { loadSignaturePolicy } from '../provider/loadSignaturePolicy.ts';
@@ -61,7 +62,10 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
   const signaturePolicy = options.signaturePolicy ?? loaded!.policy;
   const core = await openProviderCore({ dataDir: options.dataDir });
   const app = createApp({
-    publicRouters: [createHealthRouter(() => core.store.isOpen)],
+    publicRouters: [
+      createHealthRouter(() => core.store.isOpen),
+      createContentRouter({ content: core.content }),
+    ],
     adminRouters: [
       createAboutRouter({ version: PATCHBAY_VERSION, role: 'local' }),
       createUpdatesRouter({
