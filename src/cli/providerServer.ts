@@ -4,11 +4,14 @@ import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
 import { createApp } from '../../http/createApp.ts';
 import { createContentRouter } from '../../http/routes/contentRoutes.ts';
+import { createFoldersRouter } from '../../http/routes/foldersRoutes.ts';
 import { createAboutRouter, createHealthRouter } from '../../http/routes/systemRoutes.ts';
 import { createUpdatesRouter } from '../../http/routes/updatesRoutes.ts';
+import { FolderScanner } from '../provider/FolderScanner.ts';
 import { loadSignaturePolicy } from '../provider/loadSignaturePolicy.ts';
 import { openProviderCore, type ProviderCore } from '../provider/ProviderCore.ts';
 import type { SignaturePolicy } from '../provider/signaturePolicy.ts';
+import { type FolderImportEvent, type ImportReporter, UpdateFolders } from '../provider/UpdateFolders.ts';
 
 /** Everything `patchbay provider` can be told. */
 export interface ProviderServerOptions {
@@ -28,6 +31,14 @@ export interface ProviderServerOptions {
   trustedKeyFiles?: string[];
   /** Replaces the policy built from `verifySignatures` and the trusted keys (tests, embedders). */
   signaturePolicy?: SignaturePolicy;
+  /** Delay before the first scan of `auto` update folders, in ms (default 90 000). */
+  scanDelayMs?: number;
+  /** Pause between scans of `auto` update folders, in ms (default 60 000). */
+  scanIntervalMs?: number;
+  /** How long a package in a folder must go unmodified before it is imported, in ms (default 2000). */
+  folderSettleMs?: number;
+  /** Receives folder import events (the activity log, once wired); defaults to a log line each. */
+  importReporter?: ImportReporter;
   log?: (line: string) => void;
 }
 
@@ -36,6 +47,8 @@ export interface RunningProvider {
   url: string;
   port: number;
   core: ProviderCore;
+  folders: UpdateFolders;
+  scanner: FolderScanner;
   app: Koa;
   server: Server;
   /** The VerifyDigitalSignature setting and the trusted keys' ids, unless a policy object was passed in. */
@@ -61,6 +74,20 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
       });
   const signaturePolicy = options.signaturePolicy ?? loaded!.policy;
   const core = await openProviderCore({ dataDir: options.dataDir });
+  const folders = new UpdateFolders(
+    core.store,
+    { catalog: core.catalog, content: core.content, policy: signaturePolicy },
+    {
+      settleMs: options.folderSettleMs,
+      reporter: options.importReporter ?? ((event) => options.log?.(describeImportEvent(event))),
+    },
+  );
+  await folders.load();
+  const scanner = new FolderScanner(folders, {
+    delayMs: options.scanDelayMs,
+    intervalMs: options.scanIntervalMs,
+    onError: (error) => options.log?.(`folder scan failed: ${(error as Error)?.stack ?? String(error)}`),
+  });
   const app = createApp({
     publicRouters: [
       createHealthRouter(() => core.store.isOpen),
@@ -75,6 +102,7 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
         maxUploadBytes: options.maxUploadBytes ?? 2 * 1024 ** 3,
         maxJsonBytes: options.maxJsonBytes ?? 1024 * 1024,
       }),
+      createFoldersRouter({ folders, maxJsonBytes: options.maxJsonBytes ?? 1024 * 1024 }),
     ],
     log: (message, error) => options.log?.(`${message}: ${(error as Error)?.stack ?? String(error)}`),
   });
@@ -88,6 +116,7 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
     await core.close();
     throw error;
   }
+  scanner.start();
   const port = (server.address() as AddressInfo).port;
   const shownHost = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
   let closing: Promise<void> | undefined;
@@ -95,11 +124,14 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
     url: `http://${shownHost}:${port}`,
     port,
     core,
+    folders,
+    scanner,
     app,
     server,
     signatures: loaded && { required: loaded.required, trustedKeys: loaded.trustedKeys },
     close() {
       closing ??= (async () => {
+        await scanner.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
@@ -109,4 +141,19 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
       return closing;
     },
   };
+}
+
+/** One log line for a folder import event, until the activity log takes them. */
+function describeImportEvent(event: FolderImportEvent): string {
+  const where = `update folder ${event.folderPath}`;
+  switch (event.outcome) {
+    case 'imported':
+      return `${where}: imported ${event.file} as ${event.update.id} (PreApproval)${event.removed ? '' : '; could not remove it from the folder'}`;
+    case 'duplicate':
+      return `${where}: ${event.file} is already in the catalog as ${event.updateId}`;
+    case 'rejected':
+      return `${where}: not importing ${event.file}: ${event.error.code} ${event.error.message}`;
+    case 'folderUnreadable':
+      return `${where}: cannot read the folder: ${event.error.message}`;
+  }
 }
