@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
 import { createApp } from '../../http/createApp.ts';
+import { createDebugRouter } from '../../http/debugRoutes.ts';
 import { createContentRouter } from '../../http/routes/contentRoutes.ts';
 import { createFoldersRouter } from '../../http/routes/foldersRoutes.ts';
 import { createAboutRouter, createHealthRouter } from '../../http/routes/systemRoutes.ts';
@@ -12,6 +13,7 @@ import { loadSignaturePolicy } from '../provider/loadSignaturePolicy.ts';
 import { openProviderCore, type ProviderCore } from '../provider/ProviderCore.ts';
 import type { SignaturePolicy } from '../provider/signaturePolicy.ts';
 import { type FolderImportEvent, type ImportReporter, UpdateFolders } from '../provider/UpdateFolders.ts';
+import { createHostInspector, hostMachines } from '../runtime/hostInspector.ts';
 
 /** Everything `patchbay provider` can be told. */
 export interface ProviderServerOptions {
@@ -103,6 +105,7 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
         maxJsonBytes: options.maxJsonBytes ?? 1024 * 1024,
       }),
       createFoldersRouter({ folders, maxJsonBytes: options.maxJsonBytes ?? 1024 * 1024 }),
+      createDebugRouter({ machines: hostMachines(core.host), inspector: createHostInspector(core.host) }),
     ],
     log: (message, error) => options.log?.(`${message}: ${(error as Error)?.stack ?? String(error)}`),
   });

@@ -3,6 +3,7 @@ import { keysCommand } from './keys.ts';
 import { providerCommand } from './provider.ts';
 import { signCommand } from './sign.ts';
 import { verifyCommand } from './verify.ts';
+import { visualize } from './visualize.ts';
 
 /** Every `patchbay` command, in the order `patchbay --help` lists them. */
-export const COMMANDS: CliCommand[] = [providerCommand, keysCommand, signCommand, verifyCommand];
+export const COMMANDS: CliCommand[] = [providerCommand, keysCommand, signCommand, verifyCommand, visualize];
