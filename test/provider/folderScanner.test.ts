@@ -2,6 +2,7 @@ import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { FolderScanner } from '../../src/provider/FolderScanner.ts';
 import type { FolderImportEvent } from '../../src/provider/UpdateFolders.ts';
 import { spawnProvider } from '../helpers/childProvider.ts';
 import { makeTempDir } from '../helpers/tempDir.ts';
@@ -226,3 +227,31 @@ test('patchbay provider --scan-delay-ms/--scan-interval-ms imports from an auto 
 });
 
 test.run();
+
+const options = suite('new FolderScanner');
+
+options('a negative or non-numeric delay is a TypeError', async () => {
+  const ctx = await setup({ scanDelayMs: 3_600_000 });
+  try {
+    assert.throws(() => new FolderScanner(ctx.provider.folders, { delayMs: -1 }), TypeError);
+    assert.throws(() => new FolderScanner(ctx.provider.folders, { intervalMs: Number.NaN }), TypeError);
+  } finally {
+    await ctx.dispose();
+  }
+});
+
+options('stop() before the first scan means no scan happens', async () => {
+  const ctx = await setup({ scanDelayMs: 100 });
+  try {
+    await dropFixture(ctx.folder, FIXTURE.serverPatch2);
+    await ctx.provider.json('POST', '/api/v1/folders', { path: ctx.folder, auto: true });
+    await ctx.provider.scanner.stop();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.is(ctx.provider.scanner.scans, 0);
+    assert.equal(await preApproval(ctx.provider.url), []);
+  } finally {
+    await ctx.dispose();
+  }
+});
+
+options.run();
