@@ -7,16 +7,21 @@ import { createDebugRouter } from '../../http/debugRoutes.ts';
 import { createActivityRouter } from '../../http/routes/activityRoutes.ts';
 import { type AgentRoutesDeps, createAgentRouter } from '../../http/routes/agentRoutes.ts';
 import { createConfigRouter } from '../../http/routes/configRoutes.ts';
+import { createContentRouter } from '../../http/routes/contentRoutes.ts';
+import { createFoldersRouter } from '../../http/routes/foldersRoutes.ts';
 import { createGroupsRouter } from '../../http/routes/groupsRoutes.ts';
 import { createMachinesRouter } from '../../http/routes/machinesRoutes.ts';
 import { createReportRouter } from '../../http/routes/reportRoutes.ts';
 import { createAboutRouter, createHealthRouter } from '../../http/routes/systemRoutes.ts';
 import { createUpdatesRouter } from '../../http/routes/updatesRoutes.ts';
 import { heldBackReason } from '../domain/planPolicy.ts';
+import { FolderScanner } from '../provider/FolderScanner.ts';
+import { loadSignaturePolicy } from '../provider/loadSignaturePolicy.ts';
 import { MACHINE_KIND } from '../provider/machineKind.ts';
 import { type FleetServices, openFleet } from '../provider/openFleet.ts';
 import { openProviderCore, type ProviderCore } from '../provider/ProviderCore.ts';
 import type { SignaturePolicy } from '../provider/signaturePolicy.ts';
+import { type FolderImportEvent, type ImportReporter, UpdateFolders } from '../provider/UpdateFolders.ts';
 import type { ActorHostOptions } from '../runtime/ActorHost.ts';
 import { createHostInspector, hostMachines } from '../runtime/hostInspector.ts';
 
@@ -29,6 +34,14 @@ export interface ProviderServerOptions {
   maxUploadBytes?: number;
   /** Largest JSON body on admin routes, in bytes. Default 1 MiB. */
   maxJsonBytes?: number;
+  /**
+   * VerifyDigitalSignature (default true): only packages signed by a trusted key are imported.
+   * Trusted keys are `<dataDir>/trusted-keys/*.pub` plus `trustedKeyFiles`.
+   */
+  verifySignatures?: boolean;
+  /** More trusted public key files (`--trusted-key`). */
+  trustedKeyFiles?: string[];
+  /** Replaces the policy built from `verifySignatures` and the trusted keys (tests, embedders). */
   signaturePolicy?: SignaturePolicy;
   /** Largest check-in body in bytes (413 past it). Default 262,144, the manual's MaximumMessageSize. */
   maxCheckInBytes?: number;
@@ -42,6 +55,14 @@ export interface ProviderServerOptions {
   sync?: boolean;
   /** The agent identity hook (the Security issue's per-machine secrets). */
   identifyAgent?: AgentRoutesDeps['identifyAgent'];
+  /** Delay before the first scan of `auto` update folders, in ms (default 90 000). */
+  scanDelayMs?: number;
+  /** Pause between scans of `auto` update folders, in ms (default 60 000). */
+  scanIntervalMs?: number;
+  /** How long a package in a folder must go unmodified before it is imported, in ms (default 2000). */
+  folderSettleMs?: number;
+  /** Receives folder import events (the activity log, once wired); defaults to a log line each. */
+  importReporter?: ImportReporter;
   log?: (line: string) => void;
 }
 
@@ -51,8 +72,12 @@ export interface RunningProvider {
   port: number;
   core: ProviderCore;
   fleet: FleetServices;
+  folders: UpdateFolders;
+  scanner: FolderScanner;
   app: Koa;
   server: Server;
+  /** The VerifyDigitalSignature setting and the trusted keys' ids, unless a policy object was passed in. */
+  signatures?: { required: boolean; trustedKeys: Array<{ path: string; keyId: string }> };
   /** Stops accepting connections, flushes every actor and closes the store. */
   close(): Promise<void>;
 }
@@ -62,13 +87,17 @@ export const PATCHBAY_VERSION: string = JSON.parse(
   readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
 ).version;
 
-/** Accepts packages as they come and records whether they carried a signature (until the Content policy lands). */
-const acceptAllPolicy: SignaturePolicy = {
-  check: (_sha, signature) => ({ signed: signature !== undefined }),
-};
-
 /** Opens the provider's data under `dataDir` and serves the agent, content and admin APIs. */
 export async function startProviderServer(options: ProviderServerOptions): Promise<RunningProvider> {
+  // The policy is built before the store opens, so a broken trust list fails startup cleanly.
+  const loaded = options.signaturePolicy
+    ? undefined
+    : await loadSignaturePolicy({
+        dataDir: options.dataDir,
+        trustedKeyFiles: options.trustedKeyFiles,
+        required: options.verifySignatures,
+      });
+  const signaturePolicy = options.signaturePolicy ?? loaded!.policy;
   const core = await openProviderCore({
     dataDir: options.dataDir,
     kinds: [MACHINE_KIND],
@@ -82,9 +111,24 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
     onError: (error) => logError('a background write failed', error),
   });
   const maxJsonBytes = options.maxJsonBytes ?? 1024 * 1024;
+  const folders = new UpdateFolders(
+    core.store,
+    { catalog: core.catalog, content: core.content, policy: signaturePolicy },
+    {
+      settleMs: options.folderSettleMs,
+      reporter: options.importReporter ?? ((event) => options.log?.(describeImportEvent(event))),
+    },
+  );
+  await folders.load();
+  const scanner = new FolderScanner(folders, {
+    delayMs: options.scanDelayMs,
+    intervalMs: options.scanIntervalMs,
+    onError: (error) => options.log?.(`folder scan failed: ${(error as Error)?.stack ?? String(error)}`),
+  });
   const app = createApp({
     publicRouters: [
       createHealthRouter(() => core.store.isOpen),
+      createContentRouter({ content: core.content }),
       createAgentRouter({
         fleet: fleet.fleet,
         maxCheckInBytes: options.maxCheckInBytes,
@@ -97,7 +141,7 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
       createUpdatesRouter({
         catalog: core.catalog,
         content: core.content,
-        signaturePolicy: options.signaturePolicy ?? acceptAllPolicy,
+        signaturePolicy,
         maxUploadBytes: options.maxUploadBytes ?? 2 * 1024 ** 3,
         maxJsonBytes,
         decorate: (update) => {
@@ -105,6 +149,7 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
           return reason === undefined ? { heldBack: false } : { heldBack: true, heldBackReason: reason };
         },
       }),
+      createFoldersRouter({ folders, maxJsonBytes }),
       createReportRouter({ queries: fleet.queries }),
       createGroupsRouter({ groups: fleet.groups, fleet: fleet.fleet, index: fleet.index, maxJsonBytes }),
       createMachinesRouter({ queries: fleet.queries, groups: fleet.groups }),
@@ -125,6 +170,7 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
     await core.close();
     throw error;
   }
+  scanner.start();
   const port = (server.address() as AddressInfo).port;
   const shownHost = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
   let closing: Promise<void> | undefined;
@@ -133,10 +179,14 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
     port,
     core,
     fleet,
+    folders,
+    scanner,
     app,
     server,
+    signatures: loaded && { required: loaded.required, trustedKeys: loaded.trustedKeys },
     close() {
       closing ??= (async () => {
+        await scanner.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
@@ -147,4 +197,19 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
       return closing;
     },
   };
+}
+
+/** One log line for a folder import event, until the activity log takes them. */
+function describeImportEvent(event: FolderImportEvent): string {
+  const where = `update folder ${event.folderPath}`;
+  switch (event.outcome) {
+    case 'imported':
+      return `${where}: imported ${event.file} as ${event.update.id} (PreApproval)${event.removed ? '' : '; could not remove it from the folder'}`;
+    case 'duplicate':
+      return `${where}: ${event.file} is already in the catalog as ${event.updateId}`;
+    case 'rejected':
+      return `${where}: not importing ${event.file}: ${event.error.code} ${event.error.message}`;
+    case 'folderUnreadable':
+      return `${where}: cannot read the folder: ${event.error.message}`;
+  }
 }

@@ -22,6 +22,8 @@ export async function startHarness(options: { maxCheckInBytes?: number } = {}): 
     port: 0,
     host: '127.0.0.1',
     sync: false,
+    // Test packages are unsigned random bytes; signature checks have their own tests.
+    verifySignatures: false,
     maxCheckInBytes: options.maxCheckInBytes,
     log: (line) => console.error(line),
   });
