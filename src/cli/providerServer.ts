@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
-import { createApp } from '../../http/createApp.ts';
+import { type AppParts, createApp } from '../../http/createApp.ts';
+import { listRoutes, type RouteInfo } from '../../http/routeList.ts';
 import { createAboutRouter, createHealthRouter } from '../../http/routes/systemRoutes.ts';
 import { createUpdatesRouter } from '../../http/routes/updatesRoutes.ts';
 import { openProviderCore, type ProviderCore } from '../provider/ProviderCore.ts';
 import type { SignaturePolicy } from '../provider/signaturePolicy.ts';
+import { type AdminSecurity, openAdminSecurity } from './adminSecurity.ts';
 
 /** Everything `patchbay provider` can be told. */
 export interface ProviderServerOptions {
@@ -28,6 +30,8 @@ export interface RunningProvider {
   core: ProviderCore;
   app: Koa;
   server: Server;
+  /** Every route served, public or behind the admin guard (read from the routers). */
+  routes: RouteInfo[];
   /** Stops accepting connections, flushes every actor and closes the store. */
   close(): Promise<void>;
 }
@@ -45,9 +49,18 @@ const acceptAllPolicy: SignaturePolicy = {
 /** Opens the provider's data under `dataDir` and serves the agent, content and admin APIs. */
 export async function startProviderServer(options: ProviderServerOptions): Promise<RunningProvider> {
   const core = await openProviderCore({ dataDir: options.dataDir });
-  const app = createApp({
-    publicRouters: [createHealthRouter(() => core.store.isOpen)],
+  let security: AdminSecurity;
+  try {
+    security = await openAdminSecurity(core.store, options.dataDir, options.log);
+  } catch (error) {
+    await core.close();
+    throw error;
+  }
+  const parts: AppParts = {
+    publicRouters: [createHealthRouter(() => core.store.isOpen), ...security.publicRouters],
+    authenticate: security.authenticate,
     adminRouters: [
+      ...security.adminRouters,
       createAboutRouter({ version: PATCHBAY_VERSION, role: 'local' }),
       createUpdatesRouter({
         catalog: core.catalog,
@@ -58,7 +71,8 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
       }),
     ],
     log: (message, error) => options.log?.(`${message}: ${(error as Error)?.stack ?? String(error)}`),
-  });
+  };
+  const app = createApp(parts);
   const server = app.listen(options.port ?? 8092, options.host ?? '0.0.0.0');
   try {
     await new Promise<void>((resolve, reject) => {
@@ -78,6 +92,7 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
     core,
     app,
     server,
+    routes: listRoutes(parts),
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {

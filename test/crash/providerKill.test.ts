@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnProvider } from '../helpers/childProvider.ts';
 import { makeTempDir } from '../helpers/tempDir.ts';
-import { requestJson, testManifest, uploadPackage } from '../helpers/testProvider.ts';
+import { adminHeaders, requestJson, testManifest, uploadPackage } from '../helpers/testProvider.ts';
 
 const test = suite('provider killed mid-write');
 
@@ -21,12 +21,13 @@ test('every change answered 2xx before a SIGKILL is present after restart, and t
         testManifest({ version: `25.01.01.${String(n).padStart(2, '0')}` }),
         `crash package ${n}`,
         `pkg-${n}.tar.gz`,
+        { headers: adminHeaders(provider.adminToken) },
       );
       assert.is(status, 201);
       acknowledged.set(body.id, 'PreApproval');
     }
     for (let round = 0; round < 3; round++) {
-      const url = provider.url;
+      const { url, adminToken } = provider;
       // Each update gets its own chain of state changes, all running concurrently, until the kill.
       let killed = false;
       const chains = [...acknowledged.keys()].map(async (id) => {
@@ -34,7 +35,13 @@ test('every change answered 2xx before a SIGKILL is present after restart, and t
           const target = NEXT_STATE[acknowledged.get(id)!]!;
           inFlight.set(id, target);
           try {
-            const { status } = await requestJson(url, 'PATCH', `/api/v1/updates/${id}`, { state: target });
+            const { status } = await requestJson(
+              url,
+              'PATCH',
+              `/api/v1/updates/${id}`,
+              { state: target },
+              adminHeaders(adminToken),
+            );
             if (status !== 200) throw new Error(`PATCH answered ${status}`);
             acknowledged.set(id, target);
           } catch (error) {
@@ -48,7 +55,13 @@ test('every change answered 2xx before a SIGKILL is present after restart, and t
       await provider.kill();
       await Promise.allSettled(chains);
       provider = await spawnProvider(dir);
-      const { status, body } = await requestJson(provider.url, 'GET', '/api/v1/updates');
+      const { status, body } = await requestJson(
+        provider.url,
+        'GET',
+        '/api/v1/updates',
+        undefined,
+        adminHeaders(provider.adminToken),
+      );
       assert.is(status, 200);
       for (const update of body) {
         const acked = acknowledged.get(update.id);

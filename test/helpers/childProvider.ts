@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { readAdminToken } from './testProvider.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
@@ -7,14 +8,23 @@ const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 export interface ChildProvider {
   url: string;
   child: ChildProcess;
+  /** The admin API token from `<dataDir>/admin-token`. */
+  adminToken: string;
   /** SIGKILLs the process and waits for it to be gone. */
   kill(): Promise<void>;
   /** Sends SIGTERM and waits for a clean exit; resolves with the exit code. */
   stop(): Promise<number | null>;
 }
 
-/** Starts `patchbay provider --data <dataDir> --port 0` and waits for its "listening" line. */
-export async function spawnProvider(dataDir: string, extraArgs: string[] = []): Promise<ChildProvider> {
+/**
+ * Starts `patchbay provider --data <dataDir> --port 0` and waits for its "listening" line. The admin
+ * token is read from `<dataDir>/admin-token` unless given (a store whose users came from the CLI has none).
+ */
+export async function spawnProvider(
+  dataDir: string,
+  extraArgs: string[] = [],
+  options: { adminToken?: string } = {},
+): Promise<ChildProvider> {
   const child = spawn(
     process.execPath,
     [
@@ -53,6 +63,7 @@ export async function spawnProvider(dataDir: string, extraArgs: string[] = []): 
   return {
     url,
     child,
+    adminToken: options.adminToken ?? (await readAdminToken(dataDir)),
     async kill() {
       child.kill('SIGKILL');
       await exited;

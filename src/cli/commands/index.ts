@@ -2,7 +2,8 @@ import type { CliCommand } from '../command.ts';
 import { keysCommand } from './keys.ts';
 import { providerCommand } from './provider.ts';
 import { signCommand } from './sign.ts';
+import { userCommand } from './user.ts';
 import { verifyCommand } from './verify.ts';
 
 /** Every `patchbay` command, in the order `patchbay --help` lists them. */
-export const COMMANDS: CliCommand[] = [providerCommand, keysCommand, signCommand, verifyCommand];
+export const COMMANDS: CliCommand[] = [providerCommand, keysCommand, signCommand, verifyCommand, userCommand];
