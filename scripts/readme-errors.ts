@@ -9,7 +9,7 @@ const rows = Object.entries(ERROR_CODES)
 const text = await readFile(FILE, 'utf8');
 const table = `| code | status | meaning |\n| --- | --- | --- |\n${rows.join('\n')}\n`;
 const updated = text.replace(
-  /(<!-- section:errors -->[\s\S]*?)\| code \| status \| meaning \|[\s\S]*?(<!-- \/section:errors -->)/,
+  /(<!-- section:errors -->[\s\S]*?)\| code +\| status +\| meaning +\|[\s\S]*?(<!-- \/section:errors -->)/,
   `$1${table}$2`,
 );
 await writeFile(FILE, updated);

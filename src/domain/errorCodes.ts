@@ -58,6 +58,25 @@ export const ERROR_CODES = {
     status: 408,
     meaning: 'The request was not received or handled within the send timeout.',
   },
+  CONFIG_INVALID: {
+    status: 400,
+    meaning: 'A configuration file or setting is invalid; the message names the key.',
+  },
+  INSTALL_FAILED: { status: 500, meaning: 'An installer ran and reported failure (see the install log).' },
+  INSTALL_INTERRUPTED: {
+    status: 500,
+    meaning: 'An install was running when the agent stopped; its result is unknown until checked.',
+  },
+  ARCHIVE_UNSAFE: {
+    status: 422,
+    meaning: 'A package archive holds an absolute path, a `..` segment or a link leaving its folder.',
+  },
+  PROVIDER_UNAVAILABLE: {
+    status: 502,
+    meaning: 'A provider did not answer, or answered with an error or a malformed reply.',
+  },
+  TASK_CANCELLED: { status: 409, meaning: 'A queued download or install was cancelled before it ran.' },
+  DOWNLOAD_FAILED: { status: 502, meaning: 'No source URL delivered the content (after retries).' },
   STORE_NOT_OPEN: { status: 503, meaning: 'The store is closed or not yet open.' },
   ACTOR_FAILED: { status: 500, meaning: 'An actor failed while handling an event; it was contained.' },
   INTERNAL: { status: 500, meaning: 'An unexpected server fault (details are logged, never returned).' },

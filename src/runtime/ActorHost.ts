@@ -30,7 +30,15 @@ export interface ActorKind<TLogic extends AnyStateMachine = AnyStateMachine> {
    * passivated, and they are reactivated when the host starts, so their waits resume.
    */
   keepAlive?(snapshot: SnapshotFrom<TLogic>): boolean;
+  /**
+   * More writes to commit atomically with every snapshot of this kind, whether it came from a send
+   * or from a timer or child (e.g. an outbox row per reported event, or a projected record).
+   */
+  project?(id: string, snapshot: SnapshotFrom<TLogic>, previous: SnapshotFrom<TLogic> | undefined): StoreOp[];
 }
+
+/** Called after a snapshot is committed: the actor's kind, id and the snapshot that is now durable. */
+export type CommitListener = (kind: string, id: string, snapshot: unknown) => void;
 
 /** Options for one {@link ActorHost.send}. */
 export interface SendOptions<TLogic extends AnyStateMachine> {
@@ -60,6 +68,8 @@ interface LiveActor {
   uncommitted: number;
   pinned: boolean;
   delivering: boolean;
+  /** The last snapshot handed to the store, for `project`'s previous. */
+  lastPersisted?: unknown;
   failed?: unknown;
 }
 
@@ -86,6 +96,7 @@ export class ActorHost {
   readonly #commits: GroupCommit;
   readonly #maxLive: number;
   readonly #inspect: boolean;
+  readonly #commitListeners = new Set<CommitListener>();
   #closed = false;
 
   constructor(store: Store, kinds: ActorKind[], options: ActorHostOptions = {}) {
@@ -111,6 +122,15 @@ export class ActorHost {
   /** Group-commit counters: batches written and ops in them. */
   get commitStats(): { batches: number; ops: number } {
     return { ...this.#commits.stats };
+  }
+
+  /**
+   * Calls `listener` after every committed snapshot of every actor (sends, timers, finished children),
+   * so callers can wait for an actor to reach a state durably. Returns the unsubscribe function.
+   */
+  onCommitted(listener: CommitListener): () => void {
+    this.#commitListeners.add(listener);
+    return () => this.#commitListeners.delete(listener);
   }
 
   /** Reactivates every actor that was waiting on a timer when the host last stopped. */
@@ -296,6 +316,7 @@ export class ActorHost {
       });
     }
     live.pinned = persisted !== undefined && (kind.keepAlive?.(live.actor.getSnapshot()) ?? false);
+    live.lastPersisted = persisted === undefined ? undefined : live.actor.getSnapshot();
     if (persisted === undefined)
       void this.#persist(live, alsoWrite?.(live.actor.getSnapshot())).catch(() => {});
     this.#passivateIdle();
@@ -362,8 +383,11 @@ export class ActorHost {
 
   #persist(live: LiveActor, extra: StoreOp[] = []): Promise<void> {
     const snapshot = live.actor.getPersistedSnapshot();
+    const current = live.actor.getSnapshot();
     const ops: StoreOp[] = [this.snapshots.putOp(live.kind.name, live.id, snapshot), ...extra];
-    const pinned = live.kind.keepAlive?.(live.actor.getSnapshot()) ?? false;
+    if (live.kind.project) ops.push(...live.kind.project(live.id, current, live.lastPersisted as never));
+    live.lastPersisted = current;
+    const pinned = live.kind.keepAlive?.(current) ?? false;
     if (pinned !== live.pinned) {
       const pins = this.#store.sublevel(PINS);
       ops.push(
@@ -377,6 +401,13 @@ export class ActorHost {
     return this.#commits.write(ops).then(
       () => {
         live.uncommitted--;
+        for (const listener of this.#commitListeners) {
+          try {
+            listener(live.kind.name, live.id, current);
+          } catch {
+            // A listener's fault is its own; the commit has happened.
+          }
+        }
         this.#passivateIdle();
       },
       (error) => {

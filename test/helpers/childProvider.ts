@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { readAdminToken } from './testProvider.ts';
+import { TEST_PUBLIC_KEY_PATH } from './testSigning.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
@@ -17,8 +18,10 @@ export interface ChildProvider {
 }
 
 /**
- * Starts `patchbay provider --data <dataDir> --port 0` and waits for its "listening" line. The admin
- * token is read from `<dataDir>/admin-token` unless given (a store whose users came from the CLI has none).
+ * Starts `patchbay provider --data <dataDir> --port 0 --trusted-key fixtures/keys/test-signing.pub`
+ * (signature verification on, trusting the TEST-ONLY key) and waits for its "listening" line. The
+ * admin token is read from `<dataDir>/admin-token` unless given (a store whose users came from the
+ * CLI has none).
  */
 export async function spawnProvider(
   dataDir: string,
@@ -38,6 +41,8 @@ export async function spawnProvider(
       '0',
       '--host',
       '127.0.0.1',
+      '--trusted-key',
+      TEST_PUBLIC_KEY_PATH,
       ...extraArgs,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },

@@ -230,4 +230,37 @@ test('the inspection log records events and snapshots per actor', async () => {
   });
 });
 
+test('a kind projection commits with timer-driven snapshots too, and onCommitted sees them after the commit', async () => {
+  const { dir, cleanup } = await makeTempDir();
+  const store = await Store.open(dir);
+  const projected: string[] = [];
+  const host = new ActorHost(store, [
+    {
+      name: 'alarm',
+      logic: alarm,
+      keepAlive: (snapshot: { value: unknown }) => snapshot.value === 'waiting',
+      project: (id: string, snapshot: { value: unknown }, previous: { value: unknown } | undefined) => {
+        projected.push(`${String(previous?.value)}→${String(snapshot.value)}`);
+        return [{ type: 'put', sublevel: store.sublevel('alarmLog'), key: id, value: snapshot.value }];
+      },
+    } as never,
+  ]);
+  const committed: unknown[] = [];
+  host.onCommitted((kind, id, snapshot) =>
+    committed.push([kind, id, (snapshot as { value: unknown }).value]),
+  );
+  await host.create('alarm', 'a1', { deadline: Date.now() + 50 });
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  await host.flush();
+  assert.equal(projected, ['undefined→waiting', 'waiting→rung']);
+  assert.is(await store.sublevel('alarmLog').get('a1'), 'rung');
+  assert.equal(committed, [
+    ['alarm', 'a1', 'waiting'],
+    ['alarm', 'a1', 'rung'],
+  ]);
+  await host.close();
+  await store.close();
+  await cleanup();
+});
+
 test.run();

@@ -5,6 +5,7 @@ import { providerCommand } from './provider.ts';
 import { signCommand } from './sign.ts';
 import { userCommand } from './user.ts';
 import { verifyCommand } from './verify.ts';
+import { visualize } from './visualize.ts';
 
 /** Every `patchbay` command, in the order `patchbay --help` lists them. */
 export const COMMANDS: CliCommand[] = [
@@ -12,6 +13,7 @@ export const COMMANDS: CliCommand[] = [
   keysCommand,
   signCommand,
   verifyCommand,
+  visualize,
   userCommand,
   licenseCommand,
 ];

@@ -1,0 +1,42 @@
+/** The update an installer applies or removes (the plan action's update, plus the verified file). */
+export interface InstallPackage {
+  updateId: string;
+  application: string;
+  productLine: string;
+  version: string;
+  upgradeCode: string;
+  productCode: string;
+  installType: 'Install' | 'Patch' | 'ES';
+  installProperties: Record<string, string>;
+  /** The verified package file; required to install, unused to remove. */
+  file?: string;
+}
+
+/** What an installer run gets besides the package. */
+export interface InstallRunContext {
+  /** Aborted on cancel; installers that are not abort-safe ignore it and run to the end. */
+  signal: AbortSignal;
+  /** Where this update's install log goes (`<data>/logs/<updateId>.log`). */
+  logFile: string;
+}
+
+/** How a run ended. `restartRequired` is a success that needs a machine restart to finish. */
+export interface InstallOutcome {
+  status: 'succeeded' | 'restartRequired' | 'failed' | 'cancelled';
+  exitCode?: number;
+  message?: string;
+  logFile?: string;
+}
+
+/**
+ * A pluggable way to put packages on the machine. `abortSafe` says whether killing a run half-way
+ * leaves the machine consistent; only then does cancel abort a running install.
+ *
+ * @example const outcome = await installer.install(pkg, { signal, logFile })
+ */
+export interface Installer {
+  readonly name: string;
+  readonly abortSafe: boolean;
+  install(pkg: InstallPackage, context: InstallRunContext): Promise<InstallOutcome>;
+  remove(pkg: InstallPackage, context: InstallRunContext): Promise<InstallOutcome>;
+}

@@ -1,0 +1,143 @@
+import { type Dispatcher, request } from 'undici';
+import type { CheckInResult, ClientSettings } from '../../machines/clientPlan.ts';
+import type { AgentEvent, FailureInfo } from '../domain/agentEvent.ts';
+import { isPatchbayError, PatchbayError } from '../domain/PatchbayError.ts';
+import { parseCheckInReply } from './checkInReply.ts';
+import type { InstalledApplication } from './inventory.ts';
+
+/** How the agent talks to providers. */
+export interface ProviderClientOptions {
+  dispatcher?: Dispatcher;
+  /** Replies longer than this are refused with MESSAGE_TOO_LARGE (the manual's MaximumMessageSize). */
+  maxMessageSize: number;
+  /** The whole exchange must finish within this (the manual's SendTimeout); else REQUEST_TIMEOUT. */
+  sendTimeoutMs: number;
+}
+
+/** The check-in body (API.md `POST /agent/v1/checkin`). */
+export interface CheckInRequest {
+  machine: { id: string; name: string; ip?: string; agentVersion?: string };
+  settings: Pick<ClientSettings, 'mode' | 'installDay' | 'installHour'>;
+  installed: InstalledApplication[];
+  status: { restartRequired: boolean; lastError?: FailureInfo };
+  planEtag?: string;
+}
+
+/** An event as the provider receives it: the machine's event plus its time. */
+export interface TimedAgentEvent extends AgentEvent {
+  at: string;
+}
+
+/**
+ * Checks in with one provider and returns the validated reply (content URLs made absolute).
+ * Failures are PatchbayErrors: MESSAGE_TOO_LARGE, REQUEST_TIMEOUT, or PROVIDER_UNAVAILABLE
+ * (unreachable, error status, malformed reply).
+ *
+ * @example await checkIn('http://provider:8092', body, { maxMessageSize: 262144, sendTimeoutMs: 60000 })
+ */
+export async function checkIn(
+  provider: string,
+  body: CheckInRequest,
+  options: ProviderClientOptions,
+  signal?: AbortSignal,
+): Promise<CheckInResult> {
+  const reply = await exchange(provider, '/agent/v1/checkin', body, options, signal);
+  try {
+    return parseCheckInReply(JSON.parse(reply.toString('utf8')), provider);
+  } catch (error) {
+    throw new PatchbayError(`${provider} sent a malformed check-in reply: ${(error as Error).message}`, {
+      code: 'PROVIDER_UNAVAILABLE',
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Delivers events, in order, to one provider (`202` expected). The caller keeps them until this
+ * resolves, so a failure loses nothing.
+ *
+ * @example await postEvents(provider, machineId, [{ type: 'check.failed', at }], options)
+ */
+export async function postEvents(
+  provider: string,
+  machineId: string,
+  events: TimedAgentEvent[],
+  options: ProviderClientOptions,
+  signal?: AbortSignal,
+): Promise<void> {
+  await exchange(provider, '/agent/v1/events', { machineId, events }, options, signal);
+}
+
+async function exchange(
+  provider: string,
+  path: string,
+  body: unknown,
+  options: ProviderClientOptions,
+  signal?: AbortSignal,
+): Promise<Buffer> {
+  const timeout = AbortSignal.timeout(options.sendTimeoutMs);
+  const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+  const url = new URL(path, provider).toString();
+  try {
+    const response = await request(url, {
+      method: 'POST',
+      dispatcher: options.dispatcher,
+      headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' },
+      body: JSON.stringify(body),
+      signal: combined,
+    });
+    const declared = Number(response.headers['content-length'] ?? Number.NaN);
+    if (declared > options.maxMessageSize) {
+      // Nothing reads the refused body: drop the connection rather than download it.
+      response.body.on('error', () => {});
+      response.body.destroy();
+      throw tooLarge(url, options.maxMessageSize);
+    }
+    const chunks: Buffer[] = [];
+    let length = 0;
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      length += chunk.length;
+      // Throwing out of the loop ends the iterator, which destroys the body stream.
+      if (length > options.maxMessageSize) throw tooLarge(url, options.maxMessageSize);
+      chunks.push(chunk);
+    }
+    const text = Buffer.concat(chunks);
+    if (response.statusCode >= 300) {
+      throw new PatchbayError(`${url} answered ${response.statusCode}: ${errorCodeOf(text)}`, {
+        code: 'PROVIDER_UNAVAILABLE',
+        details: { status: response.statusCode, providerCode: errorCodeOf(text) },
+      });
+    }
+    return text;
+  } catch (error) {
+    if (isPatchbayError(error)) throw error;
+    if (timeout.aborted && !signal?.aborted) {
+      throw new PatchbayError(`${url} did not answer within ${options.sendTimeoutMs} ms`, {
+        code: 'REQUEST_TIMEOUT',
+        cause: error,
+      });
+    }
+    if (signal?.aborted) throw error;
+    throw new PatchbayError(`${url} is unreachable: ${(error as Error).message}`, {
+      code: 'PROVIDER_UNAVAILABLE',
+      cause: error,
+    });
+  }
+}
+
+function tooLarge(url: string, max: number): PatchbayError {
+  return new PatchbayError(`the reply from ${url} is larger than maxMessageSize (${max} bytes)`, {
+    code: 'MESSAGE_TOO_LARGE',
+    details: { maxMessageSize: max },
+  });
+}
+
+function errorCodeOf(body: Buffer): string {
+  try {
+    return String(
+      (JSON.parse(body.toString('utf8')) as { error?: { code?: unknown } }).error?.code ?? 'unknown',
+    );
+  } catch {
+    return 'unknown';
+  }
+}
