@@ -10,11 +10,13 @@ export interface AppParts {
   adminRouters: Router[];
   /** Admin authentication; the Security issue fills this slot. Without it admin routes are open. */
   authenticate?: Middleware;
+  /** Middleware every request passes before any router (the handler time limit). */
+  limits?: Middleware[];
   log?: (message: string, error: unknown) => void;
 }
 
 /**
- * Builds a Koa app: one error middleware first, then the public routers, then authentication, then
+ * Builds a Koa app: one error middleware first, then the limits, then the public routers, then authentication, then
  * the admin routers. Routers are tried in that order, so a public path never meets the admin guard.
  */
 export function createApp(parts: AppParts): Koa {
@@ -22,6 +24,7 @@ export function createApp(parts: AppParts): Koa {
   app.proxy = false;
   app.silent = true;
   app.use(errorMiddleware(parts.log));
+  for (const limit of parts.limits ?? []) app.use(limit);
   for (const router of parts.publicRouters) app.use(router.routes()).use(router.allowedMethods());
   if (parts.authenticate) app.use(parts.authenticate);
   for (const router of parts.adminRouters) app.use(router.routes()).use(router.allowedMethods());

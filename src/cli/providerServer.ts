@@ -2,8 +2,11 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
+import { contentAccess } from '../../http/auth/contentAccess.ts';
 import { type AppParts, createApp } from '../../http/createApp.ts';
 import { createDebugRouter } from '../../http/debugRoutes.ts';
+import { closeUnreadRequests, handlerTimeLimit, isStreamedUpload } from '../../http/handlerTimeLimit.ts';
+import { createLimitedServer, type RequestLimits, resolveRequestLimits } from '../../http/requestLimits.ts';
 import { listRoutes, type RouteInfo } from '../../http/routeList.ts';
 import { createContentRouter } from '../../http/routes/contentRoutes.ts';
 import { createFoldersRouter } from '../../http/routes/foldersRoutes.ts';
@@ -16,6 +19,7 @@ import type { SignaturePolicy } from '../provider/signaturePolicy.ts';
 import { type FolderImportEvent, type ImportReporter, UpdateFolders } from '../provider/UpdateFolders.ts';
 import { createHostInspector, hostMachines } from '../runtime/hostInspector.ts';
 import { type AdminSecurity, openAdminSecurity } from './adminSecurity.ts';
+import { type AgentSecurity, type AgentSecurityOptions, openAgentSecurity } from './agentSecurity.ts';
 
 /** Everything `patchbay provider` can be told. */
 export interface ProviderServerOptions {
@@ -43,6 +47,13 @@ export interface ProviderServerOptions {
   folderSettleMs?: number;
   /** Receives folder import events (the activity log, once wired); defaults to a log line each. */
   importReporter?: ImportReporter;
+  /** Agent enrollment and content URL signing (keys default to files under the data folder). */
+  agents?: Omit<AgentSecurityOptions, 'dataDir' | 'log'> & {
+    /** Serve /content without signed URLs (default false: a URL from a check-in or an admin token is needed). */
+    openContent?: boolean;
+  };
+  /** SendTimeout, MaximumMessageSize and the slow-sender cut-offs. */
+  limits?: RequestLimits;
   log?: (line: string) => void;
 }
 
@@ -57,6 +68,8 @@ export interface RunningProvider {
   server: Server;
   /** Every route served, public or behind the admin guard (read from the routers). */
   routes: RouteInfo[];
+  /** Authorized users, agent identity and content URL signing. */
+  security: AdminSecurity & AgentSecurity;
   /** The VerifyDigitalSignature setting and the trusted keys' ids, unless a policy object was passed in. */
   signatures?: { required: boolean; trustedKeys: Array<{ path: string; keyId: string }> };
   /** Stops accepting connections, flushes every actor and closes the store. */
@@ -80,9 +93,17 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
       });
   const signaturePolicy = options.signaturePolicy ?? loaded!.policy;
   const core = await openProviderCore({ dataDir: options.dataDir });
-  let security: AdminSecurity;
+  const limits = resolveRequestLimits(options.limits);
+  let security: AdminSecurity & AgentSecurity;
   try {
-    security = await openAdminSecurity(core.store, options.dataDir, options.log);
+    security = {
+      ...(await openAdminSecurity(core.store, options.dataDir, options.log)),
+      ...(await openAgentSecurity(core.store, {
+        ...options.agents,
+        dataDir: options.dataDir,
+        log: options.log,
+      })),
+    };
   } catch (error) {
     await core.close();
     throw error;
@@ -104,10 +125,16 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
   const parts: AppParts = {
     publicRouters: [
       createHealthRouter(() => core.store.isOpen),
-      createContentRouter({ content: core.content }),
+      createContentRouter({
+        content: core.content,
+        authorize: options.agents?.openContent
+          ? undefined
+          : contentAccess({ keys: security.urlKeys, users: security.users }),
+      }),
       ...security.publicRouters,
     ],
     authenticate: security.authenticate,
+    limits: [closeUnreadRequests(), handlerTimeLimit({ ms: limits.sendTimeoutMs, exempt: isStreamedUpload })],
     adminRouters: [
       ...security.adminRouters,
       createAboutRouter({ version: PATCHBAY_VERSION, role: 'local' }),
@@ -124,7 +151,7 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
     log: (message, error) => options.log?.(`${message}: ${(error as Error)?.stack ?? String(error)}`),
   };
   const app = createApp(parts);
-  const server = app.listen(options.port ?? 8092, options.host ?? '0.0.0.0');
+  const server = createLimitedServer(app, limits).listen(options.port ?? 8092, options.host ?? '0.0.0.0');
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
@@ -147,6 +174,7 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
     app,
     server,
     routes: listRoutes(parts),
+    security,
     signatures: loaded && { required: loaded.required, trustedKeys: loaded.trustedKeys },
     close() {
       closing ??= (async () => {

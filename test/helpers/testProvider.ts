@@ -16,6 +16,8 @@ export interface TestProvider extends RunningProvider {
   adminToken: string;
   /** Sends JSON (or nothing) as the admin and returns status and parsed body. */
   json(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  /** The signed path (`/content/<sha256>?exp=…&sig=…`) a check-in would hand an agent. */
+  contentPath(sha256: string): string;
   /** Sends JSON (or nothing) with only the given headers: no admin token (for 401 tests). */
   anonymous(
     method: string,
@@ -54,6 +56,7 @@ export async function startTestProvider(options: Partial<ProviderServerOptions> 
     adminToken,
     json: (method: string, path: string, body?: unknown) =>
       requestJson(running.url, method, path, body, auth),
+    contentPath: (sha256: string) => running.security.signContentPath(sha256),
     anonymous: (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
       requestJson(running.url, method, path, body, headers),
     upload: (

@@ -196,7 +196,7 @@ test('imported content and its catalog record are both there after a restart', a
     try {
       const [update] = await preApproval(again);
       assert.is(update.fileName, file);
-      const served = await fetch(`${again.url}/content/${update.sha256}`, { method: 'HEAD' });
+      const served = await fetch(`${again.url}${again.contentPath(update.sha256)}`, { method: 'HEAD' });
       assert.is(served.status, 200);
       assert.is(served.headers.get('content-length'), String(update.size));
     } finally {
