@@ -10,8 +10,10 @@ import { createLimitedServer, type RequestLimits, resolveRequestLimits } from '.
 import { listRoutes, type RouteInfo } from '../../http/routeList.ts';
 import { createContentRouter } from '../../http/routes/contentRoutes.ts';
 import { createFoldersRouter } from '../../http/routes/foldersRoutes.ts';
+import { createLicenseRouter } from '../../http/routes/licenseRoutes.ts';
 import { createAboutRouter, createHealthRouter } from '../../http/routes/systemRoutes.ts';
 import { createUpdatesRouter } from '../../http/routes/updatesRoutes.ts';
+import type { License } from '../domain/license.ts';
 import { FolderScanner } from '../provider/FolderScanner.ts';
 import { loadSignaturePolicy } from '../provider/loadSignaturePolicy.ts';
 import { openProviderCore, type ProviderCore } from '../provider/ProviderCore.ts';
@@ -54,6 +56,8 @@ export interface ProviderServerOptions {
   };
   /** SendTimeout, MaximumMessageSize and the slow-sender cut-offs. */
   limits?: RequestLimits;
+  /** A verified license (the entitlement gate): without the `updates` feature agents get no installs. */
+  license?: License;
   log?: (line: string) => void;
 }
 
@@ -137,6 +141,7 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
     limits: [closeUnreadRequests(), handlerTimeLimit({ ms: limits.sendTimeoutMs, exempt: isStreamedUpload })],
     adminRouters: [
       ...security.adminRouters,
+      createLicenseRouter(options.license),
       createAboutRouter({ version: PATCHBAY_VERSION, role: 'local' }),
       createUpdatesRouter({
         catalog: core.catalog,

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type CliCommand, UsageError } from '../command.ts';
 import { startProviderServer } from '../providerServer.ts';
+import { SECURITY_FLAG_OPTIONS, SECURITY_FLAG_USAGE, securityOptionsFromFlags } from '../securityFlags.ts';
 
 /** `patchbay provider`: runs the provider server until SIGINT or SIGTERM. */
 export const providerCommand: CliCommand = {
@@ -10,6 +11,8 @@ export const providerCommand: CliCommand = {
   usage: `patchbay provider [--port 8092] [--host 0.0.0.0] [--data ./data] [--max-upload-mb 2048]
                   [--trusted-key FILE.pub]... [--no-verify-signatures]
                   [--scan-delay-ms 90000] [--scan-interval-ms 60000]
+                  [--enrollment-key FILE] [--url-key FILE]... [--open-content]
+                  [--send-timeout-ms 60000] [--max-message-bytes 262144] [--license FILE --license-key FILE.pub]
   Serves the agent API (/agent/v1), content (/content), the admin API (/api/v1) and /debug.
   --port           TCP port (default 8092; 0 picks a free one)
   --host           address to bind (default 0.0.0.0)
@@ -20,7 +23,8 @@ export const providerCommand: CliCommand = {
                    turn the VerifyDigitalSignature policy off (unsigned packages are accepted)
   --scan-delay-ms  delay before the first scan of auto update folders (default 90000)
   --scan-interval-ms
-                   pause between scans of auto update folders (default 60000)`,
+                   pause between scans of auto update folders (default 60000)
+${SECURITY_FLAG_USAGE}`,
   async run(args) {
     const { values } = parseArgs({
       args,
@@ -33,6 +37,7 @@ export const providerCommand: CliCommand = {
         'no-verify-signatures': { type: 'boolean', default: false },
         'scan-delay-ms': { type: 'string', default: '90000' },
         'scan-interval-ms': { type: 'string', default: '60000' },
+        ...SECURITY_FLAG_OPTIONS,
       },
       strict: true,
     });
@@ -44,6 +49,7 @@ export const providerCommand: CliCommand = {
       throw new UsageError(`--max-upload-mb must be a positive number, got ${values['max-upload-mb']}`);
     const scanDelayMs = nonNegativeMs('--scan-delay-ms', values['scan-delay-ms']!);
     const scanIntervalMs = nonNegativeMs('--scan-interval-ms', values['scan-interval-ms']!);
+    const security = await securityOptionsFromFlags(values);
     const dataDir = resolve(values.data!);
     const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
     const provider = await startProviderServer({
@@ -55,6 +61,7 @@ export const providerCommand: CliCommand = {
       trustedKeyFiles: values['trusted-key'],
       scanDelayMs,
       scanIntervalMs,
+      ...security,
       log,
     });
     const signatures = provider.signatures!;
@@ -63,6 +70,10 @@ export const providerCommand: CliCommand = {
         ? `VerifyDigitalSignature on: ${signatures.trustedKeys.length} trusted key(s)${signatures.trustedKeys.map((key) => ` ${key.keyId} (${key.path})`).join(',')}`
         : 'VerifyDigitalSignature off: unsigned packages are accepted',
     );
+    if (security.license) {
+      const { licensee, features, expires } = security.license;
+      log(`license: ${licensee}; features ${features.join(', ') || '(none)'}; expires ${expires ?? 'never'}`);
+    }
     log(`patchbay provider listening on http://${values.host}:${provider.port} (data in ${dataDir})`);
     await new Promise<void>((done) => {
       const stop = (signal: string) => {
