@@ -54,6 +54,7 @@ export const ERROR_CODES = {
   MESSAGE_TOO_LARGE: { status: 413, meaning: 'A message exceeds the configured maximum message size.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'The Content-Type is not accepted by this route.' },
   RANGE_NOT_SATISFIABLE: { status: 416, meaning: 'The requested byte range lies outside the content.' },
+  METHOD_NOT_ALLOWED: { status: 405, meaning: 'The path exists but does not accept this method.' },
   REQUEST_TIMEOUT: {
     status: 408,
     meaning: 'The request was not received or handled within the send timeout.',
