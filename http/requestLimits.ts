@@ -1,12 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type Koa from 'koa';
 
-/** The request limits of a provider (the manual's SendTimeout and MaximumMessageSize, and slow-sender cut-offs). */
+/** The request limits of a provider: the manual's SendTimeout and the slow-sender cut-offs. */
 export interface RequestLimits {
   /** SendTimeout: most time to handle one request, in ms (default 60,000). */
   sendTimeoutMs?: number;
-  /** MaximumMessageSize: largest check-in body, in bytes (default 262,144; at most 2,147,483,647). */
-  maxMessageBytes?: number;
   /** Most time to receive a request's headers, in ms (default 20,000). */
   headersTimeoutMs?: number;
   /** Most time to receive a whole request, body included, in ms (default 3,600,000: large uploads). */
@@ -15,23 +13,20 @@ export interface RequestLimits {
   idleTimeoutMs?: number;
 }
 
-/** The manual's bounds for MaximumMessageSize. */
-export const MAX_MESSAGE_BYTES = { default: 262_144, max: 2_147_483_647 } as const;
+// The largest value any limit takes (the manual's MaximumMessageSize bound, a 32-bit signed int).
+const MAX_LIMIT = 2_147_483_647;
 
 /** The limits with every default filled in; TypeError for a value out of range. */
 export function resolveRequestLimits(limits: RequestLimits = {}): Required<RequestLimits> {
   const resolved = {
     sendTimeoutMs: limits.sendTimeoutMs ?? 60_000,
-    maxMessageBytes: limits.maxMessageBytes ?? MAX_MESSAGE_BYTES.default,
     headersTimeoutMs: limits.headersTimeoutMs ?? 20_000,
     requestTimeoutMs: limits.requestTimeoutMs ?? 3_600_000,
     idleTimeoutMs: limits.idleTimeoutMs ?? 60_000,
   };
   for (const [name, value] of Object.entries(resolved)) {
-    if (!Number.isInteger(value) || value < 1 || value > MAX_MESSAGE_BYTES.max) {
-      throw new TypeError(
-        `Expected \`${name}\` to be an integer from 1 to ${MAX_MESSAGE_BYTES.max}, got \`${value}\``,
-      );
+    if (!Number.isInteger(value) || value < 1 || value > MAX_LIMIT) {
+      throw new TypeError(`Expected \`${name}\` to be an integer from 1 to ${MAX_LIMIT}, got \`${value}\``);
     }
   }
   return resolved;

@@ -3,25 +3,38 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
 import { contentAccess } from '../../http/auth/contentAccess.ts';
+import { identifyAgentWith } from '../../http/auth/identifyAgent.ts';
 import { type AppParts, createApp } from '../../http/createApp.ts';
 import { createDebugRouter } from '../../http/debugRoutes.ts';
 import { closeUnreadRequests, handlerTimeLimit, isStreamedUpload } from '../../http/handlerTimeLimit.ts';
 import { createLimitedServer, type RequestLimits, resolveRequestLimits } from '../../http/requestLimits.ts';
 import { listRoutes, type RouteInfo } from '../../http/routeList.ts';
+import { createActivityRouter } from '../../http/routes/activityRoutes.ts';
+import { type AgentRoutesDeps, createAgentRouter } from '../../http/routes/agentRoutes.ts';
+import { createConfigRouter } from '../../http/routes/configRoutes.ts';
 import { createContentRouter } from '../../http/routes/contentRoutes.ts';
 import { createFoldersRouter } from '../../http/routes/foldersRoutes.ts';
+import { createGroupsRouter } from '../../http/routes/groupsRoutes.ts';
 import { createLicenseRouter } from '../../http/routes/licenseRoutes.ts';
+import { createMachineCredentialsRouter } from '../../http/routes/machineCredentialsRoutes.ts';
+import { createMachinesRouter } from '../../http/routes/machinesRoutes.ts';
+import { createReportRouter } from '../../http/routes/reportRoutes.ts';
 import { createAboutRouter, createHealthRouter } from '../../http/routes/systemRoutes.ts';
 import { createUpdatesRouter } from '../../http/routes/updatesRoutes.ts';
 import type { License } from '../domain/license.ts';
+import { heldBackReason } from '../domain/planPolicy.ts';
 import { FolderScanner } from '../provider/FolderScanner.ts';
 import { loadSignaturePolicy } from '../provider/loadSignaturePolicy.ts';
+import { MACHINE_KIND } from '../provider/machineKind.ts';
+import { type FleetServices, openFleet } from '../provider/openFleet.ts';
 import { openProviderCore, type ProviderCore } from '../provider/ProviderCore.ts';
 import type { SignaturePolicy } from '../provider/signaturePolicy.ts';
 import { type FolderImportEvent, type ImportReporter, UpdateFolders } from '../provider/UpdateFolders.ts';
+import type { ActorHostOptions } from '../runtime/ActorHost.ts';
 import { createHostInspector, hostMachines } from '../runtime/hostInspector.ts';
 import { type AdminSecurity, openAdminSecurity } from './adminSecurity.ts';
 import { type AgentSecurity, type AgentSecurityOptions, openAgentSecurity } from './agentSecurity.ts';
+import { applyLicenseGate } from './licenseGate.ts';
 
 /** Everything `patchbay provider` can be told. */
 export interface ProviderServerOptions {
@@ -41,6 +54,18 @@ export interface ProviderServerOptions {
   trustedKeyFiles?: string[];
   /** Replaces the policy built from `verifySignatures` and the trusted keys (tests, embedders). */
   signaturePolicy?: SignaturePolicy;
+  /** Largest check-in body in bytes (413 past it). Default 262,144, the manual's MaximumMessageSize. */
+  maxCheckInBytes?: number;
+  /** The base URL agents are given for content (e.g. behind a proxy); default each request's origin. */
+  publicUrl?: string;
+  /** How often coalesced last-contact times are written, in ms (default 30 s). */
+  contactFlushMs?: number;
+  /** Actor host tuning (most live actors, batch size). */
+  actorHost?: ActorHostOptions;
+  /** fsync every commit batch (default true). */
+  sync?: boolean;
+  /** Replaces the agent identity hook (default: enrollment key and per-machine secrets). */
+  identifyAgent?: AgentRoutesDeps['identifyAgent'];
   /** Delay before the first scan of `auto` update folders, in ms (default 90 000). */
   scanDelayMs?: number;
   /** Pause between scans of `auto` update folders, in ms (default 60 000). */
@@ -54,7 +79,7 @@ export interface ProviderServerOptions {
     /** Serve /content without signed URLs (default false: a URL from a check-in or an admin token is needed). */
     openContent?: boolean;
   };
-  /** SendTimeout, MaximumMessageSize and the slow-sender cut-offs. */
+  /** SendTimeout and the slow-sender cut-offs. */
   limits?: RequestLimits;
   /** A verified license (the entitlement gate): without the `updates` feature agents get no installs. */
   license?: License;
@@ -66,6 +91,7 @@ export interface RunningProvider {
   url: string;
   port: number;
   core: ProviderCore;
+  fleet: FleetServices;
   folders: UpdateFolders;
   scanner: FolderScanner;
   app: Koa;
@@ -96,9 +122,17 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
         required: options.verifySignatures,
       });
   const signaturePolicy = options.signaturePolicy ?? loaded!.policy;
-  const core = await openProviderCore({ dataDir: options.dataDir });
+  const core = await openProviderCore({
+    dataDir: options.dataDir,
+    kinds: [MACHINE_KIND],
+    host: options.actorHost,
+    sync: options.sync,
+  });
+  const logError = (message: string, error: unknown) =>
+    options.log?.(`${message}: ${(error as Error)?.stack ?? String(error)}`);
   const limits = resolveRequestLimits(options.limits);
   let security: AdminSecurity & AgentSecurity;
+  let fleet: FleetServices;
   try {
     security = {
       ...(await openAdminSecurity(core.store, options.dataDir, options.log)),
@@ -108,10 +142,16 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
         log: options.log,
       })),
     };
+    fleet = await openFleet(core, {
+      contactFlushMs: options.contactFlushMs,
+      onError: (error) => logError('a background write failed', error),
+    });
   } catch (error) {
     await core.close();
     throw error;
   }
+  const stopLicenseGate = applyLicenseGate(fleet.config, options.license);
+  const maxJsonBytes = options.maxJsonBytes ?? 1024 * 1024;
   const folders = new UpdateFolders(
     core.store,
     { catalog: core.catalog, content: core.content, policy: signaturePolicy },
@@ -135,6 +175,13 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
           ? undefined
           : contentAccess({ keys: security.urlKeys, users: security.users }),
       }),
+      createAgentRouter({
+        fleet: fleet.fleet,
+        maxCheckInBytes: options.maxCheckInBytes,
+        publicUrl: options.publicUrl,
+        identifyAgent: options.identifyAgent ?? identifyAgentWith(security.identity),
+        contentPath: options.agents?.openContent ? undefined : (sha256) => security.signContentPath(sha256),
+      }),
       ...security.publicRouters,
     ],
     authenticate: security.authenticate,
@@ -142,18 +189,28 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
     adminRouters: [
       ...security.adminRouters,
       createLicenseRouter(options.license),
+      createMachineCredentialsRouter(security.identity),
       createAboutRouter({ version: PATCHBAY_VERSION, role: 'local' }),
       createUpdatesRouter({
         catalog: core.catalog,
         content: core.content,
         signaturePolicy,
         maxUploadBytes: options.maxUploadBytes ?? 2 * 1024 ** 3,
-        maxJsonBytes: options.maxJsonBytes ?? 1024 * 1024,
+        maxJsonBytes,
+        decorate: (update) => {
+          const reason = heldBackReason(update, fleet.config.policy);
+          return reason === undefined ? { heldBack: false } : { heldBack: true, heldBackReason: reason };
+        },
       }),
-      createFoldersRouter({ folders, maxJsonBytes: options.maxJsonBytes ?? 1024 * 1024 }),
+      createFoldersRouter({ folders, maxJsonBytes }),
+      createReportRouter({ queries: fleet.queries }),
+      createGroupsRouter({ groups: fleet.groups, fleet: fleet.fleet, index: fleet.index, maxJsonBytes }),
+      createMachinesRouter({ queries: fleet.queries, groups: fleet.groups }),
+      createActivityRouter({ activity: fleet.activity }),
+      createConfigRouter({ config: fleet.config, maxJsonBytes }),
       createDebugRouter({ machines: hostMachines(core.host), inspector: createHostInspector(core.host) }),
     ],
-    log: (message, error) => options.log?.(`${message}: ${(error as Error)?.stack ?? String(error)}`),
+    log: logError,
   };
   const app = createApp(parts);
   const server = createLimitedServer(app, limits).listen(options.port ?? 8092, options.host ?? '0.0.0.0');
@@ -163,6 +220,8 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
       server.once('error', reject);
     });
   } catch (error) {
+    stopLicenseGate();
+    await fleet.close();
     await core.close();
     throw error;
   }
@@ -174,6 +233,7 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
     url: `http://${shownHost}:${port}`,
     port,
     core,
+    fleet,
     folders,
     scanner,
     app,
@@ -184,10 +244,12 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
     close() {
       closing ??= (async () => {
         await scanner.stop();
+        stopLicenseGate();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        await fleet.close();
         await core.close();
       })();
       return closing;

@@ -12,7 +12,6 @@ export const SECURITY_FLAG_OPTIONS = {
   'content-url-ttl': { type: 'string', default: '86400' },
   'open-content': { type: 'boolean', default: false },
   'send-timeout-ms': { type: 'string', default: '60000' },
-  'max-message-bytes': { type: 'string', default: '262144' },
   license: { type: 'string' },
   'license-key': { type: 'string' },
 } as const;
@@ -28,8 +27,6 @@ export const SECURITY_FLAG_USAGE = `  --enrollment-key FILE
   --open-content   serve /content without signed URLs
   --send-timeout-ms
                    SendTimeout: most time to handle a request (default 60000)
-  --max-message-bytes
-                   MaximumMessageSize: largest check-in body (default 262144, at most 2147483647)
   --license FILE --license-key FILE.pub
                    a signed license file and the public key it must verify with; without the
                    "updates" feature agents get no installs`;
@@ -41,7 +38,6 @@ export interface SecurityFlagValues {
   'content-url-ttl'?: string;
   'open-content'?: boolean;
   'send-timeout-ms'?: string;
-  'max-message-bytes'?: string;
   license?: string;
   'license-key'?: string;
 }
@@ -91,7 +87,6 @@ export async function securityOptionsFromFlags(
     },
     limits: {
       sendTimeoutMs: wholeNumber('--send-timeout-ms', values['send-timeout-ms'] ?? '60000'),
-      maxMessageBytes: wholeNumber('--max-message-bytes', values['max-message-bytes'] ?? '262144'),
     },
     license: await loadLicense(values.license, values['license-key']),
   };

@@ -73,10 +73,10 @@ test('a forged license stops the provider from starting, with exit 1 and the rea
   }
 });
 
-test('--max-message-bytes past 2,147,483,647 is a usage error', async () => {
-  const result = await runCli(['provider', '--max-message-bytes', '2147483648', '--port', '0']);
+test('--max-checkin-bytes past 2,147,483,647 is a usage error', async () => {
+  const result = await runCli(['provider', '--max-checkin-bytes', '2147483648', '--port', '0']);
   assert.is(result.code, 2);
-  assert.match(result.stderr, /--max-message-bytes/);
+  assert.match(result.stderr, /--max-checkin-bytes/);
 });
 
 test.run();

@@ -11,8 +11,9 @@ export const providerCommand: CliCommand = {
   usage: `patchbay provider [--port 8092] [--host 0.0.0.0] [--data ./data] [--max-upload-mb 2048]
                   [--trusted-key FILE.pub]... [--no-verify-signatures]
                   [--scan-delay-ms 90000] [--scan-interval-ms 60000]
+                  [--public-url URL] [--max-checkin-bytes 262144]
                   [--enrollment-key FILE] [--url-key FILE]... [--open-content]
-                  [--send-timeout-ms 60000] [--max-message-bytes 262144] [--license FILE --license-key FILE.pub]
+                  [--send-timeout-ms 60000] [--license FILE --license-key FILE.pub]
   Serves the agent API (/agent/v1), content (/content), the admin API (/api/v1) and /debug.
   --port           TCP port (default 8092; 0 picks a free one)
   --host           address to bind (default 0.0.0.0)
@@ -24,6 +25,9 @@ export const providerCommand: CliCommand = {
   --scan-delay-ms  delay before the first scan of auto update folders (default 90000)
   --scan-interval-ms
                    pause between scans of auto update folders (default 60000)
+  --public-url     base URL agents are given for content (default: the host each agent called)
+  --max-checkin-bytes  largest agent check-in body (default 262144, the manual's MaximumMessageSize;
+                   at most 2147483647)
 ${SECURITY_FLAG_USAGE}`,
   async run(args) {
     const { values } = parseArgs({
@@ -33,6 +37,8 @@ ${SECURITY_FLAG_USAGE}`,
         host: { type: 'string', default: '0.0.0.0' },
         data: { type: 'string', default: './data' },
         'max-upload-mb': { type: 'string', default: '2048' },
+        'public-url': { type: 'string' },
+        'max-checkin-bytes': { type: 'string', default: '262144' },
         'trusted-key': { type: 'string', multiple: true, default: [] },
         'no-verify-signatures': { type: 'boolean', default: false },
         'scan-delay-ms': { type: 'string', default: '90000' },
@@ -47,6 +53,14 @@ ${SECURITY_FLAG_USAGE}`,
     const maxUploadMb = Number(values['max-upload-mb']);
     if (!(maxUploadMb > 0))
       throw new UsageError(`--max-upload-mb must be a positive number, got ${values['max-upload-mb']}`);
+    const maxCheckInBytes = Number(values['max-checkin-bytes']);
+    if (!Number.isInteger(maxCheckInBytes) || maxCheckInBytes < 1024 || maxCheckInBytes > 2_147_483_647)
+      throw new UsageError(
+        `--max-checkin-bytes must be an integer from 1024 to 2147483647, got ${values['max-checkin-bytes']}`,
+      );
+    const publicUrl = values['public-url'];
+    if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl))
+      throw new UsageError(`--public-url must be an http(s) URL, got ${publicUrl}`);
     const scanDelayMs = nonNegativeMs('--scan-delay-ms', values['scan-delay-ms']!);
     const scanIntervalMs = nonNegativeMs('--scan-interval-ms', values['scan-interval-ms']!);
     const security = await securityOptionsFromFlags(values);
@@ -57,6 +71,8 @@ ${SECURITY_FLAG_USAGE}`,
       port,
       host: values.host,
       maxUploadBytes: Math.floor(maxUploadMb * 1024 * 1024),
+      maxCheckInBytes,
+      publicUrl,
       verifySignatures: !values['no-verify-signatures'],
       trustedKeyFiles: values['trusted-key'],
       scanDelayMs,
