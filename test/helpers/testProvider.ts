@@ -1,3 +1,6 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ADMIN_TOKEN_FILE } from '../../src/cli/adminSecurity.ts';
 import {
   type ProviderServerOptions,
   type RunningProvider,
@@ -9,8 +12,19 @@ import { signBytes, TEST_PUBLIC_KEY_PATH } from './testSigning.ts';
 /** A provider on 127.0.0.1 with a port chosen by the OS and a fresh data folder. */
 export interface TestProvider extends RunningProvider {
   dataDir: string;
-  /** Sends JSON (or nothing) and returns status and parsed body. */
+  /** The initial admin API token the provider wrote to `<data>/admin-token`. */
+  adminToken: string;
+  /** Sends JSON (or nothing) as the admin and returns status and parsed body. */
   json(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  /** The signed path (`/content/<sha256>?exp=…&sig=…`) a check-in would hand an agent. */
+  contentPath(sha256: string): string;
+  /** Sends JSON (or nothing) with only the given headers: no admin token (for 401 tests). */
+  anonymous(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any }>;
   /** Uploads a package through POST /api/v1/updates, signed with the test key unless `extra` says otherwise. */
   upload(
     manifest: unknown,
@@ -35,20 +49,41 @@ export async function startTestProvider(options: Partial<ProviderServerOptions> 
     trustedKeyFiles: [TEST_PUBLIC_KEY_PATH],
     ...options,
   });
+  const adminToken = await readAdminToken(options.dataDir ?? dir);
+  const auth = adminHeaders(adminToken);
   return Object.assign(running, {
-    dataDir: dir,
-    json: (method: string, path: string, body?: unknown) => requestJson(running.url, method, path, body),
+    dataDir: options.dataDir ?? dir,
+    adminToken,
+    json: (method: string, path: string, body?: unknown) =>
+      requestJson(running.url, method, path, body, auth),
+    contentPath: (sha256: string) => running.security.signContentPath(sha256),
+    anonymous: (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+      requestJson(running.url, method, path, body, headers),
     upload: (
       manifest: unknown,
       bytes: Uint8Array | string,
       fileName = 'package.tar.gz',
-      extra?: UploadExtra,
-    ) => uploadPackage(running.url, manifest, bytes, fileName, extra),
+      extra: UploadExtra = {},
+    ) =>
+      uploadPackage(running.url, manifest, bytes, fileName, {
+        ...extra,
+        headers: { ...auth, ...extra.headers },
+      }),
     async dispose() {
       await running.close();
       await cleanup();
     },
   });
+}
+
+/** The admin token a provider wrote to `<dataDir>/admin-token` at its first start. */
+export async function readAdminToken(dataDir: string): Promise<string> {
+  return (await readFile(join(dataDir, ADMIN_TOKEN_FILE), 'utf8')).trim();
+}
+
+/** The Authorization header that carries an admin API token. */
+export function adminHeaders(token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}` };
 }
 
 /** Sends a JSON request to `baseUrl` and parses the reply (undefined for an empty body). */
