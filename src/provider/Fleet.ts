@@ -63,14 +63,11 @@ export interface FleetOptions {
   /** Most machines whose check-in state is kept in memory (default 1,000,000). */
   directoryCapacity?: number;
   now?: () => Date;
-  /** Where failures of check-ins recorded in the background are reported. */
-  onError?: (error: unknown) => void;
 }
 
 type MemberSnapshot = { value: unknown; context: FleetMemberContext };
 
 /** Check-ins recorded in the background at once before new ones wait for their commit. */
-const MAX_BACKGROUND_RECORDS = 1024;
 
 /**
  * The provider's view of its machines (issue #3): check-ins, agent events and group membership.
@@ -88,14 +85,11 @@ export class Fleet {
   readonly directory: MachineDirectory;
   readonly #deps: FleetDeps;
   readonly #now: () => Date;
-  readonly #onError: (error: unknown) => void;
-  #backgroundRecords = 0;
 
   constructor(deps: FleetDeps, options: FleetOptions = {}) {
     this.#deps = deps;
     this.directory = new MachineDirectory(options.directoryCapacity ?? 1_000_000);
     this.#now = options.now ?? (() => new Date());
-    this.#onError = options.onError ?? (() => {});
   }
 
   /** Registers (first contact) or updates a machine from its check-in and answers with its plan. */
@@ -278,11 +272,9 @@ export class Fleet {
   }
 
   /**
-   * Records a check-in in the machine's actor. A first contact creates the actor with the check-in
-   * and waits for the commit: registration and its default group must be durable. A later check-in
-   * is soft state (the agent resends its whole inventory every time, so one lost in a crash is
-   * recorded again by the next), so it is delivered in order but committed in the background, with at
-   * most MAX_BACKGROUND_RECORDS in flight before check-ins wait for their commit.
+   * Records a check-in in the machine's actor and resolves once its snapshot is committed: the reply
+   * acknowledges what the provider now holds about the machine, so it must be durable. Group commit
+   * keeps this cheap: many machines' check-ins share one LevelDB batch.
    */
   async #record(
     report: CheckInReport,
@@ -340,16 +332,7 @@ export class Fleet {
           throw error;
         },
       );
-    if (isNew || this.#backgroundRecords >= MAX_BACKGROUND_RECORDS) {
-      await recording;
-      return;
-    }
-    this.#backgroundRecords++;
-    recording
-      .catch((error: unknown) => this.#onError(error))
-      .finally(() => {
-        this.#backgroundRecords--;
-      });
+    await recording;
   }
 
   /** Index and activity writes that go with a recorded check-in (`previous` undefined: a new machine). */

@@ -53,7 +53,7 @@ export async function openFleet(core: ProviderCore, options: OpenFleetOptions = 
   const contacts = new LastContacts(store, host, options.contactFlushMs ?? 30_000);
   const fleet = new Fleet(
     { host, catalog, planIndex, groups, config, activity, index, contacts },
-    { directoryCapacity: options.directoryCapacity, now, onError: options.onError },
+    { directoryCapacity: options.directoryCapacity, now },
   );
   const queries = new FleetQueries(
     { store, host, fleet, groups, config, index, activity, contacts, catalog },
