@@ -1,6 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import type { RouteInfo } from '../../http/routeList.ts';
-import { storeDigest } from './storeDump.ts';
+import { changedKeys, storeDigest, storeEntries } from './storeDump.ts';
 import type { TestProvider } from './testProvider.ts';
 
 /** One fuzzed request. */
@@ -9,7 +11,7 @@ interface FuzzRequest {
   method: string;
   param: string;
   query: Array<[string, string]>;
-  auth: 'admin' | 'none' | 'garbage' | 'cookie';
+  auth: 'admin' | 'none' | 'garbage' | 'cookie' | 'enrollment';
   contentType: string | undefined;
   headers: Array<[string, string]>;
   body: string | Uint8Array | undefined;
@@ -141,7 +143,15 @@ function requests(routes: RouteInfo[], ids: string[]): fc.Arbitrary<FuzzRequest>
     query: fc.array(fc.tuple(fc.oneof(fc.constantFrom(...QUERY_KEYS), printable), anyText), { maxLength: 4 }),
     auth: fc.oneof(
       { weight: 6, arbitrary: fc.constant('admin' as const) },
-      { weight: 1, arbitrary: fc.constantFrom('none' as const, 'garbage' as const, 'cookie' as const) },
+      {
+        weight: 2,
+        arbitrary: fc.constantFrom(
+          'none' as const,
+          'garbage' as const,
+          'cookie' as const,
+          'enrollment' as const,
+        ),
+      },
     ),
     contentType: fc.constantFrom(...CONTENT_TYPES),
     headers: fc.array(fc.tuple(fc.constantFrom(...HEADER_NAMES), printable), { maxLength: 3 }),
@@ -149,7 +159,11 @@ function requests(routes: RouteInfo[], ids: string[]): fc.Arbitrary<FuzzRequest>
   });
 }
 
-function toFetch(provider: TestProvider, request: FuzzRequest): { url: URL; init: RequestInit } {
+function toFetch(
+  provider: TestProvider,
+  request: FuzzRequest,
+  enrollmentKey: string,
+): { url: URL; init: RequestInit } {
   const path = request.route.path.replace(/:[A-Za-z0-9_]+/g, () => encodeURIComponent(request.param));
   const url = new URL(path, provider.url);
   for (const [key, value] of request.query) url.searchParams.append(key, value);
@@ -160,6 +174,7 @@ function toFetch(provider: TestProvider, request: FuzzRequest): { url: URL; init
   if (request.auth === 'admin') headers.authorization = `Bearer ${provider.adminToken}`;
   if (request.auth === 'garbage') headers.authorization = `Bearer ${provider.adminToken.slice(0, -2)}xx`;
   if (request.auth === 'cookie') headers.cookie = 'patchbay_session=pbs_forged';
+  if (request.auth === 'enrollment') headers['x-patchbay-enrollment'] = enrollmentKey;
   const canHaveBody = method !== 'GET' && method !== 'HEAD';
   return {
     url,
@@ -170,6 +185,17 @@ function toFetch(provider: TestProvider, request: FuzzRequest): { url: URL; init
       signal: AbortSignal.timeout(30_000),
     },
   };
+}
+
+/** Waits until the store digest stops changing for a moment. */
+async function settle(provider: TestProvider): Promise<void> {
+  let previous = await storeDigest(provider.core.store, provider.dataDir);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 15));
+    const current = await storeDigest(provider.core.store, provider.dataDir);
+    if (current === previous) return;
+    previous = current;
+  }
 }
 
 /**
@@ -186,14 +212,21 @@ export async function fuzzEndpoints(
   const byStatus: Record<number, number> = {};
   const hit = new Set<string>();
   let rejectedChecked = 0;
+  let lastAccepted = true;
   const ids = [...(options.ids ?? []), 'default', 'some-id', 'a'.repeat(64)];
+  const enrollmentKey = (await readFile(join(provider.dataDir, 'enrollment-key'), 'utf8')).trim();
   const result = await fc.check(
     fc.asyncProperty(requests(provider.routes, ids), async (request) => {
-      const { url, init } = toFetch(provider, request);
+      const { url, init } = toFetch(provider, request, enrollmentKey);
+      // Some accepted changes are followed by background writes (their activity entries); let those
+      // land first so they are not blamed on the request under test.
+      if (lastAccepted) await settle(provider);
       const before = await storeDigest(provider.core.store, provider.dataDir);
+      const beforeEntries = await storeEntries(provider.core.store);
       const response = await fetch(url, init);
       const text = await response.text();
       byStatus[response.status] = (byStatus[response.status] ?? 0) + 1;
+      lastAccepted = response.status < 400;
       hit.add(`${request.route.method} ${request.route.path}`);
       const where = `${init.method} ${url.pathname}${url.search} → ${response.status} ${text.slice(0, 300)}`;
       if (response.status >= 500) throw new Error(`server error: ${where}`);
@@ -205,7 +238,12 @@ export async function fuzzEndpoints(
           }
         }
         const after = await storeDigest(provider.core.store, provider.dataDir);
-        if (after !== before) throw new Error(`a rejected request changed the store: ${where}`);
+        if (after !== before) {
+          const changed = changedKeys(beforeEntries, await storeEntries(provider.core.store));
+          throw new Error(
+            `a rejected request changed the store (${changed.slice(0, 5).join(', ')}): ${where}`,
+          );
+        }
         rejectedChecked++;
       }
     }),

@@ -113,10 +113,7 @@ export async function runProviderCrashRounds(options: {
       killed = true;
       await provider.kill();
       await Promise.all(load);
-      const t0 = Date.now();
       provider = await pool.start(dir);
-      if (process.env.CRASH_DEBUG) console.error(`start ${Date.now() - t0} ms`);
-      const t1 = Date.now();
       const admin2 = adminHeaders(provider.adminToken);
       const { status, body } = await requestJson(provider.url, 'GET', '/api/v1/updates', undefined, admin2);
       check(status === 200, `GET /api/v1/updates answered ${status} after restart ${round + 1}`);
@@ -140,8 +137,6 @@ export async function runProviderCrashRounds(options: {
         });
         check(reply.status === 200, `enrolled ${id} answered ${reply.status} after restart`);
       }
-      if (process.env.CRASH_DEBUG)
-        console.error(`verify ${Date.now() - t1} ms, ${tokens.length} users, ${secrets.size} machines`);
     }
     const code = await provider.stop();
     provider = undefined;

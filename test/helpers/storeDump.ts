@@ -3,6 +3,24 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Store } from '../../storage/Store.ts';
 
+/** Every key of the store (sublevel prefix included) with a short hash of its value. */
+export async function storeEntries(store: Store): Promise<Map<string, string>> {
+  const entries = new Map<string, string>();
+  for await (const [key, value] of store.db.iterator({
+    keyEncoding: 'utf8',
+    valueEncoding: 'buffer',
+  } as never) as AsyncIterable<[string, Buffer]>) {
+    entries.set(key, createHash('sha256').update(value).digest('hex').slice(0, 16));
+  }
+  return entries;
+}
+
+/** The keys whose values differ between two {@link storeEntries} (added, removed or changed). */
+export function changedKeys(before: Map<string, string>, after: Map<string, string>): string[] {
+  const keys = new Set([...before.keys(), ...after.keys()]);
+  return [...keys].filter((key) => before.get(key) !== after.get(key));
+}
+
 /**
  * A digest of everything a provider has stored: every key and value of every sublevel (read raw
  * from the root database, so new sublevels are included without naming them) plus the name and
