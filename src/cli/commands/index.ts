@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command.ts';
+import { agentCommand } from './agent.ts';
 import { keysCommand } from './keys.ts';
 import { providerCommand } from './provider.ts';
 import { signCommand } from './sign.ts';
@@ -6,4 +7,11 @@ import { verifyCommand } from './verify.ts';
 import { visualize } from './visualize.ts';
 
 /** Every `patchbay` command, in the order `patchbay --help` lists them. */
-export const COMMANDS: CliCommand[] = [providerCommand, keysCommand, signCommand, verifyCommand, visualize];
+export const COMMANDS: CliCommand[] = [
+  providerCommand,
+  agentCommand,
+  keysCommand,
+  signCommand,
+  verifyCommand,
+  visualize,
+];
