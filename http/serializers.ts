@@ -16,6 +16,7 @@ export function updateJson(update: Update): Record<string, unknown> {
     size: update.size,
     sha256: update.sha256,
     signed: update.signed,
+    signature: update.signature,
     state: update.state,
     highPriority: update.highPriority,
     insertedAt: update.insertedAt,

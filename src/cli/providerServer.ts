@@ -4,10 +4,15 @@ import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
 import { createApp } from '../../http/createApp.ts';
 import { createDebugRouter } from '../../http/debugRoutes.ts';
+import { createContentRouter } from '../../http/routes/contentRoutes.ts';
+import { createFoldersRouter } from '../../http/routes/foldersRoutes.ts';
 import { createAboutRouter, createHealthRouter } from '../../http/routes/systemRoutes.ts';
 import { createUpdatesRouter } from '../../http/routes/updatesRoutes.ts';
+import { FolderScanner } from '../provider/FolderScanner.ts';
+import { loadSignaturePolicy } from '../provider/loadSignaturePolicy.ts';
 import { openProviderCore, type ProviderCore } from '../provider/ProviderCore.ts';
 import type { SignaturePolicy } from '../provider/signaturePolicy.ts';
+import { type FolderImportEvent, type ImportReporter, UpdateFolders } from '../provider/UpdateFolders.ts';
 import { createHostInspector, hostMachines } from '../runtime/hostInspector.ts';
 
 /** Everything `patchbay provider` can be told. */
@@ -19,7 +24,23 @@ export interface ProviderServerOptions {
   maxUploadBytes?: number;
   /** Largest JSON body on admin routes, in bytes. Default 1 MiB. */
   maxJsonBytes?: number;
+  /**
+   * VerifyDigitalSignature (default true): only packages signed by a trusted key are imported.
+   * Trusted keys are `<dataDir>/trusted-keys/*.pub` plus `trustedKeyFiles`.
+   */
+  verifySignatures?: boolean;
+  /** More trusted public key files (`--trusted-key`). */
+  trustedKeyFiles?: string[];
+  /** Replaces the policy built from `verifySignatures` and the trusted keys (tests, embedders). */
   signaturePolicy?: SignaturePolicy;
+  /** Delay before the first scan of `auto` update folders, in ms (default 90 000). */
+  scanDelayMs?: number;
+  /** Pause between scans of `auto` update folders, in ms (default 60 000). */
+  scanIntervalMs?: number;
+  /** How long a package in a folder must go unmodified before it is imported, in ms (default 2000). */
+  folderSettleMs?: number;
+  /** Receives folder import events (the activity log, once wired); defaults to a log line each. */
+  importReporter?: ImportReporter;
   log?: (line: string) => void;
 }
 
@@ -28,8 +49,12 @@ export interface RunningProvider {
   url: string;
   port: number;
   core: ProviderCore;
+  folders: UpdateFolders;
+  scanner: FolderScanner;
   app: Koa;
   server: Server;
+  /** The VerifyDigitalSignature setting and the trusted keys' ids, unless a policy object was passed in. */
+  signatures?: { required: boolean; trustedKeys: Array<{ path: string; keyId: string }> };
   /** Stops accepting connections, flushes every actor and closes the store. */
   close(): Promise<void>;
 }
@@ -39,25 +64,47 @@ export const PATCHBAY_VERSION: string = JSON.parse(
   readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
 ).version;
 
-/** Accepts packages as they come and records whether they carried a signature (until the Content policy lands). */
-const acceptAllPolicy: SignaturePolicy = {
-  check: (_sha, signature) => ({ signed: signature !== undefined }),
-};
-
 /** Opens the provider's data under `dataDir` and serves the agent, content and admin APIs. */
 export async function startProviderServer(options: ProviderServerOptions): Promise<RunningProvider> {
+  // The policy is built before the store opens, so a broken trust list fails startup cleanly.
+  const loaded = options.signaturePolicy
+    ? undefined
+    : await loadSignaturePolicy({
+        dataDir: options.dataDir,
+        trustedKeyFiles: options.trustedKeyFiles,
+        required: options.verifySignatures,
+      });
+  const signaturePolicy = options.signaturePolicy ?? loaded!.policy;
   const core = await openProviderCore({ dataDir: options.dataDir });
+  const folders = new UpdateFolders(
+    core.store,
+    { catalog: core.catalog, content: core.content, policy: signaturePolicy },
+    {
+      settleMs: options.folderSettleMs,
+      reporter: options.importReporter ?? ((event) => options.log?.(describeImportEvent(event))),
+    },
+  );
+  await folders.load();
+  const scanner = new FolderScanner(folders, {
+    delayMs: options.scanDelayMs,
+    intervalMs: options.scanIntervalMs,
+    onError: (error) => options.log?.(`folder scan failed: ${(error as Error)?.stack ?? String(error)}`),
+  });
   const app = createApp({
-    publicRouters: [createHealthRouter(() => core.store.isOpen)],
+    publicRouters: [
+      createHealthRouter(() => core.store.isOpen),
+      createContentRouter({ content: core.content }),
+    ],
     adminRouters: [
       createAboutRouter({ version: PATCHBAY_VERSION, role: 'local' }),
       createUpdatesRouter({
         catalog: core.catalog,
         content: core.content,
-        signaturePolicy: options.signaturePolicy ?? acceptAllPolicy,
+        signaturePolicy,
         maxUploadBytes: options.maxUploadBytes ?? 2 * 1024 ** 3,
         maxJsonBytes: options.maxJsonBytes ?? 1024 * 1024,
       }),
+      createFoldersRouter({ folders, maxJsonBytes: options.maxJsonBytes ?? 1024 * 1024 }),
       createDebugRouter({ machines: hostMachines(core.host), inspector: createHostInspector(core.host) }),
     ],
     log: (message, error) => options.log?.(`${message}: ${(error as Error)?.stack ?? String(error)}`),
@@ -72,6 +119,7 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
     await core.close();
     throw error;
   }
+  scanner.start();
   const port = (server.address() as AddressInfo).port;
   const shownHost = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
   let closing: Promise<void> | undefined;
@@ -79,10 +127,14 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
     url: `http://${shownHost}:${port}`,
     port,
     core,
+    folders,
+    scanner,
     app,
     server,
+    signatures: loaded && { required: loaded.required, trustedKeys: loaded.trustedKeys },
     close() {
       closing ??= (async () => {
+        await scanner.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
@@ -92,4 +144,19 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
       return closing;
     },
   };
+}
+
+/** One log line for a folder import event, until the activity log takes them. */
+function describeImportEvent(event: FolderImportEvent): string {
+  const where = `update folder ${event.folderPath}`;
+  switch (event.outcome) {
+    case 'imported':
+      return `${where}: imported ${event.file} as ${event.update.id} (PreApproval)${event.removed ? '' : '; could not remove it from the folder'}`;
+    case 'duplicate':
+      return `${where}: ${event.file} is already in the catalog as ${event.updateId}`;
+    case 'rejected':
+      return `${where}: not importing ${event.file}: ${event.error.code} ${event.error.message}`;
+    case 'folderUnreadable':
+      return `${where}: cannot read the folder: ${event.error.message}`;
+  }
 }

@@ -87,3 +87,18 @@ export function groupPackageFiles(names: readonly string[]): PackageListing {
   const orphans = [...present].filter((name) => isSidecarName(name) && !claimed.has(name)).sort();
   return { packages, orphans };
 }
+
+/**
+ * True for a bare file name that names an entry of a folder and nothing else: no separators, no
+ * `.`/`..`, no NUL or control characters. Import requests name packages this way, so a request can
+ * never reach outside the folder it names.
+ *
+ * @example isPlainFileName('a.tar.gz') // true
+ * @example isPlainFileName('../etc/passwd') // false
+ */
+export function isPlainFileName(name: unknown): name is string {
+  if (typeof name !== 'string' || name.length === 0 || name.length > 255) return false;
+  if (name === '.' || name === '..') return false;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  return !/[/\\\u0000-\u001f]/.test(name);
+}

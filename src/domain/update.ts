@@ -31,6 +31,8 @@ export interface Update extends Omit<UpdateManifest, 'sha256'> {
   size: number;
   sha256: string;
   signed: boolean;
+  /** The verified detached Ed25519 signature over the SHA-256 digest, base64 (absent when unsigned). */
+  signature?: string;
   state: UpdateState;
   highPriority: boolean;
   insertedAt: string;

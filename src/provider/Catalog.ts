@@ -107,6 +107,7 @@ export class Catalog extends EventEmitter<{ change: [CatalogChange] }> {
     staged: StagedContent,
     fileName: string,
     signed: boolean,
+    signature?: string,
   ): Promise<Update> {
     const duplicate = this.findDuplicate(staged.sha256, manifest);
     if (duplicate) {
@@ -127,6 +128,7 @@ export class Catalog extends EventEmitter<{ change: [CatalogChange] }> {
       size: staged.size,
       sha256: staged.sha256,
       signed,
+      ...(signature === undefined ? {} : { signature }),
       state: 'PreApproval',
       highPriority: false,
       insertedAt: this.#now().toISOString(),

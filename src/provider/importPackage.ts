@@ -2,6 +2,7 @@ import { ZodError } from 'zod';
 import type { StagedContent } from '../../storage/ContentStore.ts';
 import { parseManifest } from '../domain/manifestSchema.ts';
 import { PatchbayError } from '../domain/PatchbayError.ts';
+import { parseSignatureFile } from '../domain/signatureFile.ts';
 import type { Update, UpdateManifest } from '../domain/update.ts';
 import type { Catalog } from './Catalog.ts';
 import type { SignaturePolicy } from './signaturePolicy.ts';
@@ -35,7 +36,12 @@ export async function importPackage(
       });
     }
     const { signed } = policy.check(staged.sha256, incoming.signature);
-    return await catalog.add(manifest, staged, incoming.fileName, signed);
+    // A verified signature travels with the update, so agents can check it again on their side.
+    const signature =
+      signed && incoming.signature
+        ? Buffer.from(parseSignatureFile(incoming.signature).signature).toString('base64')
+        : undefined;
+    return await catalog.add(manifest, staged, incoming.fileName, signed, signature);
   } catch (error) {
     await staged.discard();
     throw error;

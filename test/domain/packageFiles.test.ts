@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   groupPackageFiles,
+  isPlainFileName,
   isSidecarName,
   isTemporaryName,
   manifestNameFor,
@@ -88,3 +89,28 @@ group('a name listed twice is one package', () => {
 names.run();
 temporary.run();
 group.run();
+
+const plain = suite('isPlainFileName');
+
+plain('accepts bare names and refuses separators, dot names, control characters and non-strings', () => {
+  for (const name of ['a.tar.gz', 'demo server (1).msi', '..a', 'a..'])
+    assert.ok(isPlainFileName(name), name);
+  for (const name of [
+    '',
+    '.',
+    '..',
+    '../x',
+    'a/b',
+    'a\\b',
+    '/etc/passwd',
+    'a\u0000b',
+    'a\nb',
+    'x'.repeat(256),
+    7,
+    null,
+  ]) {
+    assert.not.ok(isPlainFileName(name), String(name));
+  }
+});
+
+plain.run();

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { TEST_PUBLIC_KEY_PATH } from './testSigning.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
@@ -13,7 +14,10 @@ export interface ChildProvider {
   stop(): Promise<number | null>;
 }
 
-/** Starts `patchbay provider --data <dataDir> --port 0` and waits for its "listening" line. */
+/**
+ * Starts `patchbay provider --data <dataDir> --port 0 --trusted-key fixtures/keys/test-signing.pub`
+ * (signature verification on, trusting the TEST-ONLY key) and waits for its "listening" line.
+ */
 export async function spawnProvider(dataDir: string, extraArgs: string[] = []): Promise<ChildProvider> {
   const child = spawn(
     process.execPath,
@@ -28,6 +32,8 @@ export async function spawnProvider(dataDir: string, extraArgs: string[] = []): 
       '0',
       '--host',
       '127.0.0.1',
+      '--trusted-key',
+      TEST_PUBLIC_KEY_PATH,
       ...extraArgs,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },

@@ -1,14 +1,17 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { verifyDigest } from '../../src/domain/packageSignature.ts';
 import {
   startTestProvider,
   type TestProvider,
   testManifest,
   uploadPackage,
 } from '../helpers/testProvider.ts';
+import { TEST_PUBLIC_KEY_PATH } from '../helpers/testSigning.ts';
 
 const test = suite('Updates API');
 let provider: TestProvider;
@@ -246,6 +249,14 @@ test('a JSON body over the admin limit is 413', async () => {
 test('a client file name never becomes a path', async () => {
   const { body } = await uploadPackage(provider.url, testManifest(), 'x', '../../etc/passwd');
   assert.is(body.fileName, 'passwd');
+});
+
+test('a signed upload carries its verified signature, which checks against the trusted key', async () => {
+  const update = await addUpdate({}, 'signed bytes');
+  assert.is(update.signed, true);
+  assert.type(update.signature, 'string');
+  const trusted = readFileSync(TEST_PUBLIC_KEY_PATH, 'utf8');
+  assert.ok(verifyDigest(update.sha256, Buffer.from(update.signature, 'base64'), [trusted]));
 });
 
 test('GET /healthz and /api/v1/about answer', async () => {

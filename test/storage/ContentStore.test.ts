@@ -103,4 +103,41 @@ test('read streams a byte range', async () => {
   });
 });
 
+async function collect(stream: AsyncIterable<unknown>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+test('openForRead gives the size and streams the whole content or a range', async () => {
+  await withContent(async (content) => {
+    const staged = await content.stage(chunked(Buffer.from('0123456789')));
+    await staged.commit();
+    const whole = await content.openForRead(staged.sha256);
+    assert.is(whole?.size, 10);
+    assert.is((await collect(whole!.stream())).toString(), '0123456789');
+    const part = await content.openForRead(staged.sha256);
+    assert.is((await collect(part!.stream({ start: 7, end: 9 }))).toString(), '789');
+  });
+});
+
+test('openForRead is undefined for an unknown hash or a non-hash, without building a path', async () => {
+  await withContent(async (content) => {
+    assert.is(await content.openForRead('0'.repeat(64)), undefined);
+    assert.is(await content.openForRead('../../etc/passwd'), undefined);
+  });
+});
+
+test('content removed after openForRead is still streamed whole to whoever opened it', async () => {
+  await withContent(async (content) => {
+    const bytes = Buffer.alloc(1024 * 1024, 3);
+    const staged = await content.stage(chunked(bytes));
+    await staged.commit();
+    const opened = await content.openForRead(staged.sha256);
+    await content.remove(staged.sha256);
+    assert.is(await content.openForRead(staged.sha256), undefined);
+    assert.ok((await collect(opened!.stream())).equals(bytes));
+  });
+});
+
 test.run();

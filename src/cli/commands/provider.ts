@@ -8,11 +8,19 @@ export const providerCommand: CliCommand = {
   name: 'provider',
   summary: 'Run the provider server (catalog, agent API, content, admin API).',
   usage: `patchbay provider [--port 8092] [--host 0.0.0.0] [--data ./data] [--max-upload-mb 2048]
+                  [--trusted-key FILE.pub]... [--no-verify-signatures]
+                  [--scan-delay-ms 90000] [--scan-interval-ms 60000]
   Serves the agent API (/agent/v1), content (/content), the admin API (/api/v1) and /debug.
   --port           TCP port (default 8092; 0 picks a free one)
   --host           address to bind (default 0.0.0.0)
   --data           data folder: LevelDB under <data>/db, packages under <data>/content (default ./data)
-  --max-upload-mb  largest package upload in MiB (default 2048)`,
+  --max-upload-mb  largest package upload in MiB (default 2048)
+  --trusted-key    trust this Ed25519 public key (repeatable); <data>/trusted-keys/*.pub are always trusted
+  --no-verify-signatures
+                   turn the VerifyDigitalSignature policy off (unsigned packages are accepted)
+  --scan-delay-ms  delay before the first scan of auto update folders (default 90000)
+  --scan-interval-ms
+                   pause between scans of auto update folders (default 60000)`,
   async run(args) {
     const { values } = parseArgs({
       args,
@@ -21,6 +29,10 @@ export const providerCommand: CliCommand = {
         host: { type: 'string', default: '0.0.0.0' },
         data: { type: 'string', default: './data' },
         'max-upload-mb': { type: 'string', default: '2048' },
+        'trusted-key': { type: 'string', multiple: true, default: [] },
+        'no-verify-signatures': { type: 'boolean', default: false },
+        'scan-delay-ms': { type: 'string', default: '90000' },
+        'scan-interval-ms': { type: 'string', default: '60000' },
       },
       strict: true,
     });
@@ -30,6 +42,8 @@ export const providerCommand: CliCommand = {
     const maxUploadMb = Number(values['max-upload-mb']);
     if (!(maxUploadMb > 0))
       throw new UsageError(`--max-upload-mb must be a positive number, got ${values['max-upload-mb']}`);
+    const scanDelayMs = nonNegativeMs('--scan-delay-ms', values['scan-delay-ms']!);
+    const scanIntervalMs = nonNegativeMs('--scan-interval-ms', values['scan-interval-ms']!);
     const dataDir = resolve(values.data!);
     const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
     const provider = await startProviderServer({
@@ -37,8 +51,18 @@ export const providerCommand: CliCommand = {
       port,
       host: values.host,
       maxUploadBytes: Math.floor(maxUploadMb * 1024 * 1024),
+      verifySignatures: !values['no-verify-signatures'],
+      trustedKeyFiles: values['trusted-key'],
+      scanDelayMs,
+      scanIntervalMs,
       log,
     });
+    const signatures = provider.signatures!;
+    log(
+      signatures.required
+        ? `VerifyDigitalSignature on: ${signatures.trustedKeys.length} trusted key(s)${signatures.trustedKeys.map((key) => ` ${key.keyId} (${key.path})`).join(',')}`
+        : 'VerifyDigitalSignature off: unsigned packages are accepted',
+    );
     log(`patchbay provider listening on http://${values.host}:${provider.port} (data in ${dataDir})`);
     await new Promise<void>((done) => {
       const stop = (signal: string) => {
@@ -55,3 +79,10 @@ export const providerCommand: CliCommand = {
     return 0;
   },
 };
+
+function nonNegativeMs(flag: string, value: string): number {
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 0)
+    throw new UsageError(`${flag} must be a whole number of ms ≥ 0, got ${value}`);
+  return ms;
+}
