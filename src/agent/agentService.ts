@@ -199,6 +199,7 @@ export class AgentService {
             trustedPublicKeys: config.trustedPublicKeys,
             // The download machine retries with its own persisted backoff; one round per attempt.
             retry: { rounds: 1, baseMs: config.retry.baseMs, maxMs: config.retry.maxMs },
+            maxBytesPerSecond: config.maxDownloadRate,
           },
         }),
       },

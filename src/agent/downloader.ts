@@ -38,6 +38,8 @@ export interface DownloaderOptions {
   retry?: { rounds: number; baseMs: number; maxMs: number };
   /** Minimum milliseconds between progress callbacks (the last one always comes). */
   progressIntervalMs?: number;
+  /** Bytes per second this download may use; 0 or absent = as fast as the network goes. */
+  maxBytesPerSecond?: number;
 }
 
 /** One download call: cancellation and progress. */
@@ -195,6 +197,7 @@ async function fetchInto(
       session.transferred += chunk.length;
       digest.update(chunk);
       report(call, options, session, written, source.size);
+      await throttle(options.maxBytesPerSecond, session, call.signal);
     }
   } finally {
     await handle.close();
@@ -266,6 +269,17 @@ function report(
     transferred: session.transferred,
     rate: Math.round(session.transferred / seconds),
   });
+}
+
+/** Waits while this session is ahead of the byte rate it may use (abortable, so cancel stays fast). */
+async function throttle(
+  rate: number | undefined,
+  session: { transferred: number; startedAt: number },
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (!rate) return;
+  const ahead = (session.transferred / rate) * 1000 - (Date.now() - session.startedAt);
+  if (ahead > 5) await sleep(ahead, signal);
 }
 
 async function hashInto(hash: Hash, file: string): Promise<void> {
