@@ -58,6 +58,7 @@ export interface DownloadedFile {
 }
 
 const DEFAULT_RETRY = { rounds: 3, baseMs: 500, maxMs: 10_000 };
+const WRITE_BATCH_BYTES = 1024 * 1024;
 
 /** The path of the verified file for a SHA-256 under `dataDir`. */
 export function downloadedPath(dataDir: string, sha256: string): string {
@@ -182,8 +183,17 @@ async function fetchInto(
   }
   const digest = append ? hash : createHash('sha256');
   let written = offset;
-  // Awaiting each write (instead of a stream pipeline) means every byte received before an abort
-  // is on disk, so the next attempt resumes from exactly there.
+  // Chunks are written in batches of about 1 MiB (one writev instead of a write per 64 KiB chunk).
+  // The batch is flushed before the file closes, even on abort, so every byte received before a
+  // cancel is on disk and the next attempt resumes from exactly there; a kill -9 loses at most
+  // the batch, and the partial file stays a prefix of the content either way.
+  const batch: Buffer[] = [];
+  let batchBytes = 0;
+  const flush = async () => {
+    if (batchBytes === 0) return;
+    await handle.writev(batch.splice(0));
+    batchBytes = 0;
+  };
   const handle = await open(partial, append ? 'a' : 'w');
   try {
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
@@ -192,7 +202,9 @@ async function fetchInto(
           code: 'CONTENT_HASH_MISMATCH',
         });
       }
-      await handle.write(chunk);
+      batch.push(chunk);
+      batchBytes += chunk.length;
+      if (batchBytes >= WRITE_BATCH_BYTES) await flush();
       written += chunk.length;
       session.transferred += chunk.length;
       digest.update(chunk);
@@ -200,7 +212,11 @@ async function fetchInto(
       await throttle(options.maxBytesPerSecond, session, call.signal);
     }
   } finally {
-    await handle.close();
+    try {
+      await flush();
+    } finally {
+      await handle.close();
+    }
   }
   session.lastProgressAt = 0;
   report(call, options, session, written, source.size);
