@@ -4,15 +4,25 @@ import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
 import { createApp } from '../../http/createApp.ts';
 import { createDebugRouter } from '../../http/debugRoutes.ts';
+import { createActivityRouter } from '../../http/routes/activityRoutes.ts';
+import { type AgentRoutesDeps, createAgentRouter } from '../../http/routes/agentRoutes.ts';
+import { createConfigRouter } from '../../http/routes/configRoutes.ts';
 import { createContentRouter } from '../../http/routes/contentRoutes.ts';
 import { createFoldersRouter } from '../../http/routes/foldersRoutes.ts';
+import { createGroupsRouter } from '../../http/routes/groupsRoutes.ts';
+import { createMachinesRouter } from '../../http/routes/machinesRoutes.ts';
+import { createReportRouter } from '../../http/routes/reportRoutes.ts';
 import { createAboutRouter, createHealthRouter } from '../../http/routes/systemRoutes.ts';
 import { createUpdatesRouter } from '../../http/routes/updatesRoutes.ts';
+import { heldBackReason } from '../domain/planPolicy.ts';
 import { FolderScanner } from '../provider/FolderScanner.ts';
 import { loadSignaturePolicy } from '../provider/loadSignaturePolicy.ts';
+import { MACHINE_KIND } from '../provider/machineKind.ts';
+import { type FleetServices, openFleet } from '../provider/openFleet.ts';
 import { openProviderCore, type ProviderCore } from '../provider/ProviderCore.ts';
 import type { SignaturePolicy } from '../provider/signaturePolicy.ts';
 import { type FolderImportEvent, type ImportReporter, UpdateFolders } from '../provider/UpdateFolders.ts';
+import type { ActorHostOptions } from '../runtime/ActorHost.ts';
 import { createHostInspector, hostMachines } from '../runtime/hostInspector.ts';
 
 /** Everything `patchbay provider` can be told. */
@@ -33,6 +43,18 @@ export interface ProviderServerOptions {
   trustedKeyFiles?: string[];
   /** Replaces the policy built from `verifySignatures` and the trusted keys (tests, embedders). */
   signaturePolicy?: SignaturePolicy;
+  /** Largest check-in body in bytes (413 past it). Default 262,144, the manual's MaximumMessageSize. */
+  maxCheckInBytes?: number;
+  /** The base URL agents are given for content (e.g. behind a proxy); default each request's origin. */
+  publicUrl?: string;
+  /** How often coalesced last-contact times are written, in ms (default 30 s). */
+  contactFlushMs?: number;
+  /** Actor host tuning (most live actors, batch size). */
+  actorHost?: ActorHostOptions;
+  /** fsync every commit batch (default true). */
+  sync?: boolean;
+  /** The agent identity hook (the Security issue's per-machine secrets). */
+  identifyAgent?: AgentRoutesDeps['identifyAgent'];
   /** Delay before the first scan of `auto` update folders, in ms (default 90 000). */
   scanDelayMs?: number;
   /** Pause between scans of `auto` update folders, in ms (default 60 000). */
@@ -49,6 +71,7 @@ export interface RunningProvider {
   url: string;
   port: number;
   core: ProviderCore;
+  fleet: FleetServices;
   folders: UpdateFolders;
   scanner: FolderScanner;
   app: Koa;
@@ -75,7 +98,19 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
         required: options.verifySignatures,
       });
   const signaturePolicy = options.signaturePolicy ?? loaded!.policy;
-  const core = await openProviderCore({ dataDir: options.dataDir });
+  const core = await openProviderCore({
+    dataDir: options.dataDir,
+    kinds: [MACHINE_KIND],
+    host: options.actorHost,
+    sync: options.sync,
+  });
+  const logError = (message: string, error: unknown) =>
+    options.log?.(`${message}: ${(error as Error)?.stack ?? String(error)}`);
+  const fleet = await openFleet(core, {
+    contactFlushMs: options.contactFlushMs,
+    onError: (error) => logError('a background write failed', error),
+  });
+  const maxJsonBytes = options.maxJsonBytes ?? 1024 * 1024;
   const folders = new UpdateFolders(
     core.store,
     { catalog: core.catalog, content: core.content, policy: signaturePolicy },
@@ -94,6 +129,12 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
     publicRouters: [
       createHealthRouter(() => core.store.isOpen),
       createContentRouter({ content: core.content }),
+      createAgentRouter({
+        fleet: fleet.fleet,
+        maxCheckInBytes: options.maxCheckInBytes,
+        publicUrl: options.publicUrl,
+        identifyAgent: options.identifyAgent,
+      }),
     ],
     adminRouters: [
       createAboutRouter({ version: PATCHBAY_VERSION, role: 'local' }),
@@ -102,12 +143,21 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
         content: core.content,
         signaturePolicy,
         maxUploadBytes: options.maxUploadBytes ?? 2 * 1024 ** 3,
-        maxJsonBytes: options.maxJsonBytes ?? 1024 * 1024,
+        maxJsonBytes,
+        decorate: (update) => {
+          const reason = heldBackReason(update, fleet.config.policy);
+          return reason === undefined ? { heldBack: false } : { heldBack: true, heldBackReason: reason };
+        },
       }),
-      createFoldersRouter({ folders, maxJsonBytes: options.maxJsonBytes ?? 1024 * 1024 }),
+      createFoldersRouter({ folders, maxJsonBytes }),
+      createReportRouter({ queries: fleet.queries }),
+      createGroupsRouter({ groups: fleet.groups, fleet: fleet.fleet, index: fleet.index, maxJsonBytes }),
+      createMachinesRouter({ queries: fleet.queries, groups: fleet.groups }),
+      createActivityRouter({ activity: fleet.activity }),
+      createConfigRouter({ config: fleet.config, maxJsonBytes }),
       createDebugRouter({ machines: hostMachines(core.host), inspector: createHostInspector(core.host) }),
     ],
-    log: (message, error) => options.log?.(`${message}: ${(error as Error)?.stack ?? String(error)}`),
+    log: logError,
   });
   const server = app.listen(options.port ?? 8092, options.host ?? '0.0.0.0');
   try {
@@ -116,6 +166,7 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
       server.once('error', reject);
     });
   } catch (error) {
+    await fleet.close();
     await core.close();
     throw error;
   }
@@ -127,6 +178,7 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
     url: `http://${shownHost}:${port}`,
     port,
     core,
+    fleet,
     folders,
     scanner,
     app,
@@ -139,6 +191,7 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        await fleet.close();
         await core.close();
       })();
       return closing;

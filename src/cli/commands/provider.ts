@@ -10,6 +10,7 @@ export const providerCommand: CliCommand = {
   usage: `patchbay provider [--port 8092] [--host 0.0.0.0] [--data ./data] [--max-upload-mb 2048]
                   [--trusted-key FILE.pub]... [--no-verify-signatures]
                   [--scan-delay-ms 90000] [--scan-interval-ms 60000]
+                  [--public-url URL] [--max-checkin-bytes 262144]
   Serves the agent API (/agent/v1), content (/content), the admin API (/api/v1) and /debug.
   --port           TCP port (default 8092; 0 picks a free one)
   --host           address to bind (default 0.0.0.0)
@@ -20,7 +21,9 @@ export const providerCommand: CliCommand = {
                    turn the VerifyDigitalSignature policy off (unsigned packages are accepted)
   --scan-delay-ms  delay before the first scan of auto update folders (default 90000)
   --scan-interval-ms
-                   pause between scans of auto update folders (default 60000)`,
+                   pause between scans of auto update folders (default 60000)
+  --public-url     base URL agents are given for content (default: the host each agent called)
+  --max-checkin-bytes  largest agent check-in body (default 262144, the manual's MaximumMessageSize)`,
   async run(args) {
     const { values } = parseArgs({
       args,
@@ -29,6 +32,8 @@ export const providerCommand: CliCommand = {
         host: { type: 'string', default: '0.0.0.0' },
         data: { type: 'string', default: './data' },
         'max-upload-mb': { type: 'string', default: '2048' },
+        'public-url': { type: 'string' },
+        'max-checkin-bytes': { type: 'string', default: '262144' },
         'trusted-key': { type: 'string', multiple: true, default: [] },
         'no-verify-signatures': { type: 'boolean', default: false },
         'scan-delay-ms': { type: 'string', default: '90000' },
@@ -42,6 +47,14 @@ export const providerCommand: CliCommand = {
     const maxUploadMb = Number(values['max-upload-mb']);
     if (!(maxUploadMb > 0))
       throw new UsageError(`--max-upload-mb must be a positive number, got ${values['max-upload-mb']}`);
+    const maxCheckInBytes = Number(values['max-checkin-bytes']);
+    if (!Number.isInteger(maxCheckInBytes) || maxCheckInBytes < 1024)
+      throw new UsageError(
+        `--max-checkin-bytes must be an integer of at least 1024, got ${values['max-checkin-bytes']}`,
+      );
+    const publicUrl = values['public-url'];
+    if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl))
+      throw new UsageError(`--public-url must be an http(s) URL, got ${publicUrl}`);
     const scanDelayMs = nonNegativeMs('--scan-delay-ms', values['scan-delay-ms']!);
     const scanIntervalMs = nonNegativeMs('--scan-interval-ms', values['scan-interval-ms']!);
     const dataDir = resolve(values.data!);
@@ -51,6 +64,8 @@ export const providerCommand: CliCommand = {
       port,
       host: values.host,
       maxUploadBytes: Math.floor(maxUploadMb * 1024 * 1024),
+      maxCheckInBytes,
+      publicUrl,
       verifySignatures: !values['no-verify-signatures'],
       trustedKeyFiles: values['trusted-key'],
       scanDelayMs,

@@ -1,0 +1,465 @@
+import type { FleetMemberContext, fleetMember, MemberAction } from '../../machines/fleetMember.ts';
+import type { StoreOp } from '../../storage/Store.ts';
+import type { AgentEvent } from '../domain/agentEvents.ts';
+import type { CatalogIndex } from '../domain/catalogIndex.ts';
+import type { Group, InstalledApplication } from '../domain/fleet.ts';
+import { fnv1a64 } from '../domain/fnv1a64.ts';
+import { DEFAULT_GROUP_ID, groupSettings, type MachineSettings } from '../domain/machineSettings.ts';
+import { PatchbayError } from '../domain/PatchbayError.ts';
+import { planActions } from '../domain/planActions.ts';
+import { planEtag } from '../domain/planEtag.ts';
+import type { Update } from '../domain/update.ts';
+import type { ActorHost, PersistedSnapshot } from '../runtime/ActorHost.ts';
+import type { ActivityEntry, ActivityLog } from './ActivityLog.ts';
+import type { Catalog } from './Catalog.ts';
+import type { Groups } from './Groups.ts';
+import type { LastContacts } from './LastContacts.ts';
+import { type DirectoryEntry, MachineDirectory } from './MachineDirectory.ts';
+import type { IndexedIdentity, MachineIndex } from './machineIndex.ts';
+import type { PlanIndex } from './PlanIndex.ts';
+import type { ProviderConfig } from './ProviderConfig.ts';
+
+/** A check-in as the agent sends it (API.md), already validated. */
+export interface CheckInReport {
+  machine: { id: string; name: string; ip?: string; agentVersion?: string };
+  settings: MachineSettings;
+  installed: InstalledApplication[];
+  status: { restartRequired: boolean; lastError?: string };
+  planEtag?: string;
+}
+
+/** One action of a reply, with the catalog update it installs or removes. */
+export interface PlannedAction {
+  action: MemberAction;
+  update: Update;
+}
+
+/** What the check-in answers; `actions` is present unless `unchanged`. */
+export interface CheckInAnswer {
+  serverTime: string;
+  unchanged: boolean;
+  planEtag: string;
+  group: { id: string; name: string; locked: boolean };
+  settings: MachineSettings;
+  checkInterval: { minMs: number; maxMs: number };
+  providers: string[];
+  actions?: PlannedAction[];
+}
+
+/** What the fleet works with. */
+export interface FleetDeps {
+  host: ActorHost;
+  catalog: Catalog;
+  planIndex: PlanIndex;
+  groups: Groups;
+  config: ProviderConfig;
+  activity: ActivityLog;
+  index: MachineIndex;
+  contacts: LastContacts;
+}
+
+/** Fleet tuning. */
+export interface FleetOptions {
+  /** Most machines whose check-in state is kept in memory (default 1,000,000). */
+  directoryCapacity?: number;
+  now?: () => Date;
+  /** Where failures of check-ins recorded in the background are reported. */
+  onError?: (error: unknown) => void;
+}
+
+type MemberSnapshot = { value: unknown; context: FleetMemberContext };
+
+/** Check-ins recorded in the background at once before new ones wait for their commit. */
+const MAX_BACKGROUND_RECORDS = 1024;
+
+/**
+ * The provider's view of its machines (issue #3): check-ins, agent events and group membership.
+ * Each machine is a `machine` actor (machines/fleetMember.ts); its snapshot, its index entries and
+ * the activity it causes are committed in one batch.
+ *
+ * The check-in is the hot path. An unchanged check-in — same report, same plan inputs (catalog index
+ * generation, group and config versions, inventory hash) — is answered from the in-memory directory
+ * without computing the plan and without touching the store; only its last-contact time is noted
+ * (see LastContacts). Anything else is recorded through the actor before the reply.
+ *
+ * @example const answer = await fleet.checkIn(report)
+ */
+export class Fleet {
+  readonly directory: MachineDirectory;
+  readonly #deps: FleetDeps;
+  readonly #now: () => Date;
+  readonly #onError: (error: unknown) => void;
+  #backgroundRecords = 0;
+
+  constructor(deps: FleetDeps, options: FleetOptions = {}) {
+    this.#deps = deps;
+    this.directory = new MachineDirectory(options.directoryCapacity ?? 1_000_000);
+    this.#now = options.now ?? (() => new Date());
+    this.#onError = options.onError ?? (() => {});
+  }
+
+  /** Registers (first contact) or updates a machine from its check-in and answers with its plan. */
+  async checkIn(report: CheckInReport): Promise<CheckInAnswer> {
+    const { groups, config, planIndex } = this.#deps;
+    const now = this.#now();
+    const id = report.machine.id;
+    const entry = this.directory.get(id) ?? (await this.#loadEntry(id));
+    const isNew = entry === undefined;
+    const group = groups.get(entry?.groupId ?? DEFAULT_GROUP_ID) ?? groups.defaultGroup;
+    const locked = group.id !== DEFAULT_GROUP_ID;
+    // First contact takes the default group's settings; later a default-group machine keeps its own.
+    const settings = locked || isNew ? groupSettings(group) : report.settings;
+    const inventoryHash = fnv1a64(JSON.stringify(report.installed));
+    const { index, generation } = planIndex.current();
+    const planKey = `${generation}:${group.id}:${groups.version(group.id)}:${config.version}:${inventoryHash}`;
+    let actions: PlannedAction[] | undefined;
+    let etag: string;
+    if (entry !== undefined && entry.planKey === planKey) {
+      etag = entry.planEtag;
+    } else {
+      actions = this.#plan(report.installed, group, index);
+      etag = planEtag(actions.map((planned) => planned.action));
+    }
+    const { machine, status } = report;
+    const recordKey =
+      fnv1a64(
+        JSON.stringify([
+          machine.name,
+          machine.ip ?? null,
+          machine.agentVersion ?? null,
+          status,
+          settings,
+          group.id,
+        ]),
+      ) + inventoryHash;
+    if (entry !== undefined && entry.recordKey === recordKey && entry.planEtag === etag) {
+      entry.planKey = planKey;
+      entry.lastContact = now.getTime();
+      this.#deps.contacts.touch(id, entry.lastContact);
+    } else {
+      actions ??= this.#plan(report.installed, group, index);
+      this.directory.set(id, {
+        groupId: group.id,
+        recordKey,
+        planKey,
+        planEtag: etag,
+        lastContact: now.getTime(),
+      });
+      await this.#record(report, group, settings, actions, now, isNew);
+    }
+    const unchanged = report.planEtag === etag;
+    if (!unchanged) actions ??= this.#plan(report.installed, group, index);
+    return {
+      serverTime: now.toISOString(),
+      unchanged,
+      planEtag: etag,
+      group: { id: group.id, name: group.name, locked },
+      settings,
+      checkInterval: config.settings.checkInterval,
+      providers: group.providers,
+      actions: unchanged ? undefined : actions,
+    };
+  }
+
+  /**
+   * Records agent events in order: each drives the machine's actor and adds an activity entry in the
+   * same batch; `install.succeeded` counts an activation of its update. An unknown machine is
+   * MACHINE_NOT_FOUND before anything is stored.
+   */
+  async recordEvents(machineId: string, events: AgentEvent[]): Promise<void> {
+    await this.requireSnapshot(machineId);
+    const { host, activity } = this.#deps;
+    const { index } = this.#deps.planIndex.current();
+    await Promise.all(
+      events.map((event) =>
+        host.send<typeof fleetMember>('machine', machineId, event, {
+          alsoWrite: (snapshot) => activity.entryOps(describeAgentEvent(event, snapshot.context, index)),
+        }),
+      ),
+    );
+    this.directory.invalidate(machineId);
+    for (const event of events) {
+      if (event.type === 'install.succeeded' && event.updateId !== undefined) {
+        await this.#deps.catalog.recordActivation(event.updateId);
+      }
+    }
+  }
+
+  /**
+   * Moves machines into group `groupId`, out of whatever group they were in. Every id is checked
+   * first (MACHINE_NOT_FOUND), so an unknown id moves nothing. In a group other than default the
+   * group's settings replace the machine's; moved back to default a machine keeps what it had.
+   */
+  async moveMachines(groupId: string, machineIds: string[]): Promise<void> {
+    const group = this.#deps.groups.require(groupId);
+    const unique = [...new Set(machineIds)];
+    for (const id of unique) await this.requireSnapshot(id);
+    await Promise.all(unique.map((id) => this.#moveOne(id, group)));
+  }
+
+  /** Sends one member of `groupId` back to the default group; MACHINE_NOT_FOUND when it is not a member. */
+  async removeMember(groupId: string, machineId: string): Promise<void> {
+    this.#deps.groups.require(groupId);
+    const snapshot = await this.requireSnapshot(machineId);
+    if (snapshot.context.groupId !== groupId) {
+      throw new PatchbayError(`machine ${machineId} is not in group ${groupId}`, {
+        code: 'MACHINE_NOT_FOUND',
+        details: { id: machineId, groupId },
+      });
+    }
+    if (groupId === DEFAULT_GROUP_ID) return;
+    await this.#moveOne(machineId, this.#deps.groups.defaultGroup);
+  }
+
+  /** Deletes a group after moving its members to default (GROUP_PROTECTED for default). */
+  async deleteGroup(groupId: string): Promise<Group> {
+    const { groups, index } = this.#deps;
+    if (groupId === DEFAULT_GROUP_ID) {
+      throw new PatchbayError('the default group cannot be deleted', {
+        code: 'GROUP_PROTECTED',
+        details: { id: groupId },
+      });
+    }
+    groups.require(groupId);
+    // Members move one atomic batch each; if the process stops half-way the group still exists
+    // with the rest, and deleting it again finishes the job.
+    for (const id of await index.memberIds(groupId)) await this.#moveOne(id, groups.defaultGroup);
+    return groups.delete(groupId);
+  }
+
+  /** The snapshot of machine `id`; throws MACHINE_NOT_FOUND. */
+  async requireSnapshot(id: string): Promise<MemberSnapshot & PersistedSnapshot> {
+    const snapshot = await this.#deps.host.peek('machine', id);
+    if (snapshot === undefined) {
+      throw new PatchbayError(`no machine ${id}`, { code: 'MACHINE_NOT_FOUND', details: { id } });
+    }
+    return snapshot as unknown as MemberSnapshot & PersistedSnapshot;
+  }
+
+  /** The plan for `installed` under `group` against the current catalog, enriched for the inventory. */
+  planFor(installed: readonly InstalledApplication[], group: Group): PlannedAction[] {
+    return this.#plan(installed, group, this.#deps.planIndex.current().index);
+  }
+
+  /** The last contact of machine `id` as epoch ms: the newer of its snapshot's and the coalesced one. */
+  async lastContactOf(id: string, context: FleetMemberContext): Promise<number> {
+    const recorded = Date.parse(context.lastContact);
+    const touched = this.directory.get(id)?.lastContact ?? (await this.#deps.contacts.get(id));
+    return touched === undefined ? recorded : Math.max(recorded, touched);
+  }
+
+  #plan(installed: readonly InstalledApplication[], group: Group, index: CatalogIndex): PlannedAction[] {
+    const actions = planActions(installed, index, group, this.#deps.config.policy);
+    return actions.map((action) => {
+      const update = index.updates.get(action.updateId)!.update;
+      return {
+        action: {
+          ...action,
+          application: update.application,
+          productLine: update.productLine,
+          productCode: update.productCode,
+        },
+        update,
+      };
+    });
+  }
+
+  async #loadEntry(id: string): Promise<DirectoryEntry | undefined> {
+    const snapshot = (await this.#deps.host.peek('machine', id)) as MemberSnapshot | undefined;
+    if (snapshot === undefined) return undefined;
+    // Known machine, unknown last report: the first check-in after a restart is recorded.
+    return {
+      groupId: snapshot.context.groupId,
+      recordKey: '',
+      planKey: '',
+      planEtag: '',
+      lastContact: Date.parse(snapshot.context.lastContact),
+    };
+  }
+
+  /**
+   * Records a check-in in the machine's actor. A first contact creates the actor with the check-in
+   * and waits for the commit: registration and its default group must be durable. A later check-in
+   * is soft state (the agent resends its whole inventory every time, so one lost in a crash is
+   * recorded again by the next), so it is delivered in order but committed in the background, with at
+   * most MAX_BACKGROUND_RECORDS in flight before check-ins wait for their commit.
+   */
+  async #record(
+    report: CheckInReport,
+    group: Group,
+    settings: MachineSettings,
+    actions: PlannedAction[],
+    now: Date,
+    isNew: boolean,
+  ): Promise<void> {
+    const { host } = this.#deps;
+    const at = now.toISOString();
+    const { machine } = report;
+    const checkIn = {
+      at,
+      name: machine.name,
+      ip: machine.ip,
+      agentVersion: machine.agentVersion,
+      settings,
+      installed: report.installed,
+      status: report.status,
+      pending: actions.map((planned) => planned.action),
+    };
+    if (isNew) {
+      const created = await host.create<typeof fleetMember>(
+        'machine',
+        machine.id,
+        {
+          machineId: machine.id,
+          name: machine.name,
+          ip: machine.ip,
+          groupId: group.id,
+          settings,
+          at,
+          checkIn,
+        },
+        (snapshot) => this.#recordOps(snapshot as MemberSnapshot, undefined),
+      );
+      // Another check-in created it first: record this one as well, after it.
+      if (created.context.registeredAt === at) return;
+    }
+    const recording = host
+      .send<typeof fleetMember>(
+        'machine',
+        machine.id,
+        { type: 'CHECKED_IN', ...checkIn },
+        { alsoWrite: (snapshot, previous) => this.#recordOps(snapshot, previous) },
+      )
+      .then(
+        (snapshot) => {
+          // A move that raced this check-in leaves the remembered group stale: record again next time.
+          if (snapshot.context.groupId !== group.id) this.directory.invalidate(machine.id);
+        },
+        (error: unknown) => {
+          this.directory.invalidate(machine.id);
+          throw error;
+        },
+      );
+    if (isNew || this.#backgroundRecords >= MAX_BACKGROUND_RECORDS) {
+      await recording;
+      return;
+    }
+    this.#backgroundRecords++;
+    recording
+      .catch((error: unknown) => this.#onError(error))
+      .finally(() => {
+        this.#backgroundRecords--;
+      });
+  }
+
+  /** Index and activity writes that go with a recorded check-in (`previous` undefined: a new machine). */
+  #recordOps(snapshot: MemberSnapshot, previous: MemberSnapshot | undefined): StoreOp[] {
+    const { index, activity } = this.#deps;
+    const context = snapshot.context;
+    const firstCheckIn = previous === undefined || previous.value === 'registered';
+    const ops: StoreOp[] = index.moveOps(
+      firstCheckIn ? undefined : identityOf(previous.context),
+      identityOf(context),
+    );
+    if (firstCheckIn) {
+      ops.push(
+        ...activity.entryOps({
+          type: 'machine.registered',
+          machineId: context.machineId,
+          machineName: context.name,
+          groupId: context.groupId,
+          description: `machine ${context.name} checked in for the first time`,
+        }),
+      );
+    }
+    const error = context.agentError;
+    if (error !== undefined && error !== previous?.context.agentError) {
+      ops.push(
+        ...activity.entryOps({
+          type: 'agent.error',
+          machineId: context.machineId,
+          machineName: context.name,
+          detail: error,
+          description: `agent reports an error: ${error}`,
+        }),
+      );
+    }
+    return ops;
+  }
+
+  async #moveOne(id: string, group: Group): Promise<void> {
+    const { host, index, activity } = this.#deps;
+    const at = this.#now().toISOString();
+    await host.send<typeof fleetMember>(
+      'machine',
+      id,
+      {
+        type: 'GROUP_CHANGED',
+        groupId: group.id,
+        settings: group.id === DEFAULT_GROUP_ID ? undefined : groupSettings(group),
+        at,
+      },
+      {
+        alsoWrite: (snapshot, previous) => {
+          const before = previous?.context;
+          const after = snapshot.context;
+          if (before?.groupId === after.groupId) return [];
+          return [
+            ...index.moveOps(
+              previous?.value === 'registered' ? undefined : identityOf(before!),
+              identityOf(after),
+            ),
+            ...activity.entryOps({
+              type: 'machine.moved',
+              machineId: id,
+              machineName: after.name,
+              groupId: after.groupId,
+              changes: { group: { from: before?.groupId, to: after.groupId } },
+              description: `machine ${after.name} moved from group ${before?.groupId} to ${after.groupId}`,
+            }),
+          ];
+        },
+      },
+    );
+    const entry = this.directory.get(id);
+    if (entry) {
+      entry.groupId = group.id;
+      entry.recordKey = '';
+    }
+  }
+}
+
+function identityOf(context: FleetMemberContext): IndexedIdentity {
+  return { id: context.machineId, name: context.name, groupId: context.groupId };
+}
+
+/** The activity entry of one agent event, with the update's product and release when it is known. */
+function describeAgentEvent(
+  event: AgentEvent,
+  context: FleetMemberContext,
+  index: CatalogIndex,
+): Omit<ActivityEntry, 'id' | 'at'> {
+  const update = event.updateId === undefined ? undefined : index.updates.get(event.updateId)?.update;
+  const what = update
+    ? `${update.application} ${update.release} ${update.patch}`
+    : event.updateId !== undefined
+      ? `update ${event.updateId}`
+      : undefined;
+  const verb = event.type.replace('.', ' ');
+  const entry: Omit<ActivityEntry, 'id' | 'at'> = {
+    type: event.type,
+    machineId: context.machineId,
+    machineName: context.name,
+    reportedAt: event.at,
+    description: `${verb}${what ? `: ${what}` : ''}${event.detail ? ` (${event.detail})` : ''}`,
+  };
+  if (event.updateId !== undefined) entry.updateId = event.updateId;
+  if (event.detail !== undefined) entry.detail = event.detail;
+  if (update) {
+    entry.application = update.application;
+    entry.release = update.release;
+    entry.patch = update.patch;
+    entry.version = update.version;
+  }
+  return entry;
+}

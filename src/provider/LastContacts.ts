@@ -1,0 +1,90 @@
+import type { JsonSublevel, Store, StoreOp } from '../../storage/Store.ts';
+import type { ActorHost } from '../runtime/ActorHost.ts';
+
+const FLUSH_CHUNK = 2000;
+
+/**
+ * Last-contact times of unchanged check-ins. Writing a machine's snapshot on every check-in only to
+ * move its last contact would make the hot path one actor activation and one snapshot write per
+ * request, so instead the time is kept in memory and flushed every `flushMs` in one batch to the
+ * `lastContact` sublevel (`<id>` → ISO time). A crash loses at most `flushMs` of last-contact times,
+ * never a state change: every check-in that changes anything else is recorded through the actor.
+ *
+ * @example contacts.touch('m1', Date.now()); await contacts.get('m1')
+ */
+export class LastContacts {
+  readonly #host: ActorHost;
+  readonly #sublevel: JsonSublevel;
+  readonly #dirty = new Map<string, number>();
+  readonly #timer: NodeJS.Timeout;
+  #flushing: Promise<void> | undefined;
+
+  constructor(store: Store, host: ActorHost, flushMs: number) {
+    this.#host = host;
+    this.#sublevel = store.sublevel('lastContact');
+    this.#timer = setInterval(() => void this.flush().catch(() => {}), flushMs);
+    this.#timer.unref();
+  }
+
+  /** Notes that `id` was heard from at `ms` (epoch milliseconds). */
+  touch(id: string, ms: number): void {
+    this.#dirty.set(id, ms);
+  }
+
+  /** The last contact of `id` known here (memory first, then the store), as epoch ms, or undefined. */
+  async get(id: string): Promise<number | undefined> {
+    const pending = this.#dirty.get(id);
+    if (pending !== undefined) return pending;
+    const stored = (await this.#sublevel.get(id)) as string | undefined;
+    return stored === undefined ? undefined : Date.parse(stored);
+  }
+
+  /** Every known last contact (store and memory merged), for reports over the whole fleet. */
+  async all(): Promise<Map<string, number>> {
+    const times = new Map<string, number>();
+    for await (const [id, iso] of this.#sublevel.iterator() as AsyncIterable<[string, string]>) {
+      times.set(id, Date.parse(iso));
+    }
+    for (const [id, ms] of this.#dirty) times.set(id, ms);
+    return times;
+  }
+
+  /** The op that forgets `id` (when a machine is removed). */
+  delOp(id: string): StoreOp {
+    return { type: 'del', sublevel: this.#sublevel, key: id };
+  }
+
+  /**
+   * Writes every pending time, FLUSH_CHUNK at a time: one huge batch would hold the event loop while
+   * it is encoded, stalling check-ins.
+   */
+  async flush(): Promise<void> {
+    while (this.#flushing) await this.#flushing;
+    if (this.#dirty.size === 0) return;
+    const written = new Map(this.#dirty);
+    this.#flushing = (async () => {
+      let ops: StoreOp[] = [];
+      for (const [id, ms] of written) {
+        ops.push({ type: 'put', sublevel: this.#sublevel, key: id, value: new Date(ms).toISOString() });
+        if (ops.length >= FLUSH_CHUNK) {
+          await this.#host.write(ops);
+          ops = [];
+        }
+      }
+      await this.#host.write(ops);
+      // Keep times that moved on while the batches were written.
+      for (const [id, ms] of written) if (this.#dirty.get(id) === ms) this.#dirty.delete(id);
+    })();
+    try {
+      await this.#flushing;
+    } finally {
+      this.#flushing = undefined;
+    }
+  }
+
+  /** Stops the timer and writes what is pending. */
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.flush();
+  }
+}
