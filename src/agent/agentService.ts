@@ -237,6 +237,8 @@ export class AgentService {
         name: AGENT_KINDS.client,
         logic: clientLogic as AnyStateMachine,
         refusedCode: 'AGENT_BUSY',
+        describeRefusal: (snapshot, event) =>
+          `the agent is ${clientPhase(snapshot.value)}: ${(event as { type: string }).type} is not possible now`,
         keepAlive: () => true,
         project: project(AGENT_KINDS.client),
       },
@@ -332,10 +334,20 @@ export class AgentService {
   }
 
   /**
-   * Applies updates now: every known one (express), or the chosen ids (custom). AGENT_BUSY when
-   * there is nothing to apply, an id is unknown, or work is running.
+   * Applies updates now: every known one (express), or the chosen ids (custom). UPDATE_NOT_FOUND
+   * for an id not in the plan; AGENT_BUSY when there is nothing to apply or work is running.
    */
   async apply(ids?: string[]): Promise<string> {
+    if (ids && ids.length > 0) {
+      const known = new Set((await this.clientSnapshot()).context.items.map((item) => item.action.update.id));
+      const unknown = ids.filter((id) => !known.has(id));
+      if (unknown.length > 0) {
+        throw new PatchbayError(`no update ${unknown.join(', ')} in this machine's plan`, {
+          code: 'UPDATE_NOT_FOUND',
+          details: { ids: unknown },
+        });
+      }
+    }
     return this.#command(ids && ids.length > 0 ? { type: 'APPLY_CUSTOM', ids } : { type: 'APPLY' });
   }
 
@@ -346,13 +358,21 @@ export class AgentService {
 
   /**
    * Cancels running work (see ARCHITECTURE.md "Queues and cancel"). Resolves with whether anything
-   * was running to cancel.
+   * was running to cancel and `stoppedInMs`: from the request until no download transfer runs.
    */
-  async cancel(): Promise<{ cancelled: boolean; phase: string }> {
+  async cancel(): Promise<{ cancelled: boolean; phase: string; stoppedInMs?: number }> {
     const before = clientPhase((await this.clientSnapshot()).value);
     if (before !== 'downloading' && before !== 'installing') return { cancelled: false, phase: before };
-    const snapshot = await this.host.send(AGENT_KINDS.client, CLIENT_ID, { type: 'CANCEL' });
-    return { cancelled: true, phase: clientPhase(snapshot.value) };
+    const asked = performance.now();
+    const sent = this.host.send(AGENT_KINDS.client, CLIENT_ID, { type: 'CANCEL' });
+    // The queues abort running transfers as the client takes CANCEL; measure until none is left
+    // (a running install that is not abort-safe is allowed to finish and is not waited for).
+    while (this.queues.status().download.running.length > 0 && performance.now() - asked < 5000) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    const stoppedInMs = Math.round((performance.now() - asked) * 10) / 10;
+    const snapshot = await sent;
+    return { cancelled: true, phase: clientPhase(snapshot.value), stoppedInMs };
   }
 
   /**

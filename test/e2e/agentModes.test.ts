@@ -82,9 +82,13 @@ const types = async (agent: ChildAgent) =>
 
 test('(a) automatic mode downloads at once and installs the GA patch at the window', async () => {
   const agent = agents.automatic!;
-  const ready = await agent.waitFor((s) => s.phase === 'ready', 30_000, 'ready');
-  assert.is(ready.nextWindowAt, new Date(windowAt).toISOString());
-  assert.is(await currentVersion(agent.dir), server.base.manifest.version, 'not before the window');
+  // Under load the whole story may be over before this test runs, so the proof is in the times the
+  // agent reported: downloaded before the window, installed at or after it.
+  const early = await agent.status();
+  if (early.phase === 'ready') {
+    assert.is(early.nextWindowAt, new Date(windowAt).toISOString());
+    assert.is(await currentVersion(agent.dir), server.base.manifest.version, 'not before the window');
+  }
   await agent.waitFor((s) => s.phase === 'idle' && s.updates.length === 0, 30_000, 'installed at the window');
   assert.is(await currentVersion(agent.dir), server.patch.manifest.version);
   const events = await eventually(

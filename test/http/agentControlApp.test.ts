@@ -109,17 +109,25 @@ control('while a check runs, check and settings are 409 AGENT_BUSY', async () =>
   }
 });
 
-control('POST /apply with an unknown id is 409 AGENT_BUSY; cancel with nothing running says so', async () => {
-  const t = await setup(checkInReply(false));
-  try {
-    const apply = await t.call('POST', '/apply', { ids: ['nope'] });
-    assert.is(apply.status, 409);
-    const cancel = await t.call('POST', '/cancel');
-    assert.equal(cancel.body, { cancelled: false, phase: 'idle' });
-  } finally {
-    await t.dispose();
-  }
-});
+control(
+  'POST /apply: an unknown id is 404, nothing to apply is 409; cancel with nothing running says so',
+  async () => {
+    const t = await setup(checkInReply(false));
+    try {
+      const apply = await t.call('POST', '/apply', { ids: ['nope'] });
+      assert.is(apply.status, 404);
+      assert.is(apply.body.error.code, 'UPDATE_NOT_FOUND');
+      const express = await t.call('POST', '/apply');
+      assert.is(express.status, 409);
+      assert.is(express.body.error.code, 'AGENT_BUSY');
+      assert.match(express.body.error.message, /the agent is idle: APPLY is not possible now/);
+      const cancel = await t.call('POST', '/cancel');
+      assert.equal(cancel.body, { cancelled: false, phase: 'idle' });
+    } finally {
+      await t.dispose();
+    }
+  },
+);
 
 control(
   'GET /log/:id is 404 UPDATE_NOT_FOUND without a log; /debug/machines lists the agent machines',
