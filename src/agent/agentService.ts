@@ -410,8 +410,17 @@ export class AgentService {
     return clientPhase(snapshot.value);
   }
 
-  /** Stops the reporter, flushes and stops every actor, closes the store and connections. */
+  /**
+   * Waits for a running install to finish, then stops the reporter, flushes and stops every actor
+   * (running downloads stop and resume at the next start), closes the store and connections.
+   */
   async close(): Promise<void> {
+    // A running install is let finish (its outcome must reach the store), downloads just stop:
+    // their partial files resume at the next start.
+    while (this.queues.status().install.running.length > 0) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await this.host.flush();
     await this.reporter.stop();
     await this.host.close();
     await this.store.close();

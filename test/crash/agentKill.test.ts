@@ -83,12 +83,14 @@ test(`${ROUNDS} kills: each restart resumes the download or reports the install,
       );
       const events = (await activity(provider.url, agent.machineId)).filter((e) => e.updateId === updateId);
       const types = events.map((event) => event.type);
-      // Never silently done: every install that started has an outcome on the provider.
-      const starts = types.filter((type) => type === 'install.started').length;
-      const outcomes = types.filter(
-        (type) => type === 'install.succeeded' || type === 'install.failed',
-      ).length;
-      assert.ok(starts >= 1 && outcomes >= starts, `round ${round}: ${types.join(', ')}`);
+      // Never silently done, and each event exactly once (the provider drops resent seqs): one
+      // download, and every install that started has exactly one outcome.
+      const count = (type: string) => types.filter((t) => t === type).length;
+      assert.is(count('download.started'), 1, `round ${round}: ${types.join(', ')}`);
+      assert.is(count('download.succeeded'), 1, `round ${round}: ${types.join(', ')}`);
+      const starts = count('install.started');
+      const outcomes = count('install.succeeded') + count('install.failed');
+      assert.ok(starts >= 1 && outcomes === starts, `round ${round}: ${types.join(', ')}`);
       if (journal) {
         const interrupted = events.some(
           (e) => e.type === 'install.failed' && /INSTALL_INTERRUPTED/.test(e.detail ?? ''),
