@@ -46,6 +46,8 @@ export const eventsSchema = z.object({
   events: z
     .array(
       z.object({
+        /** The agent's sequence number of the event: a resent one (already stored) is dropped. */
+        seq: z.int().min(1).optional(),
         type: z.enum(AGENT_EVENT_TYPES),
         updateId: id.optional(),
         at: z.iso.datetime({ offset: true }),

@@ -19,6 +19,7 @@ import {
   applyInstallResults,
   type CheckInResult,
   type ClientItem,
+  type ClientSettings,
   idsOf,
   isForced,
   isHighPriority,
@@ -42,6 +43,7 @@ export type ClientEvent =
   | { type: 'CANCEL' }
   | { type: 'SETTINGS.CHANGE'; settings: SettingsChange }
   | { type: 'RESTARTED' }
+  | { type: 'CONFIGURE'; providers: string[]; checkInterval: ClientSettings['checkInterval'] }
   | TimerEvent;
 
 /** Events the client emits: provider reports, and requests to the task queues. */
@@ -131,11 +133,18 @@ export const clientMachine = setup({
     })),
     reportCheckFailed: emit(({ context }) => ({
       type: 'agent.event' as const,
-      event: {
-        type: 'check.failed' as const,
-        detail: { ...context.lastError, failures: context.failures },
-      },
+      event: checkFailedReport(context),
     })),
+    configure: assign(({ context, event }) =>
+      event.type === 'CONFIGURE'
+        ? {
+            configuredProviders: event.providers,
+            settings: { ...context.settings, checkInterval: event.checkInterval },
+            providerIndex: 0,
+            providerAttempts: 0,
+          }
+        : {},
+    ),
     selectAll: assign(({ context }) => ({
       selection: idsOf(context.items),
       items: context.items.map((item) =>
@@ -227,7 +236,7 @@ export const clientMachine = setup({
     ),
   },
 }).createMachine({
-  id: 'client',
+  id: 'clientMachine',
   context: ({ input }) => ({
     settings: input.settings,
     locked: false,
@@ -246,15 +255,19 @@ export const clientMachine = setup({
     backoff: input.backoff ?? { baseMs: 30_000 },
   }),
   initial: 'route',
+  on: {
+    // A restart with another config file: new providers and check interval, same progress.
+    CONFIGURE: { actions: 'configure' },
+  },
   states: {
     route: {
       always: [
         { guard: 'highPriorityDue', target: 'applying', actions: 'selectUrgent' },
         { guard: 'shouldStage', target: 'downloading', actions: 'selectStaging' },
-        { guard: 'hasReady', target: '#client.resting.status.ready' },
-        { guard: 'hasPending', target: '#client.resting.status.available' },
-        { guard: 'restartPending', target: '#client.resting.status.restartRequired' },
-        { target: '#client.resting.status.idle' },
+        { guard: 'hasReady', target: '#clientMachine.resting.status.ready' },
+        { guard: 'hasPending', target: '#clientMachine.resting.status.available' },
+        { guard: 'restartPending', target: '#clientMachine.resting.status.restartRequired' },
+        { target: '#clientMachine.resting.status.idle' },
       ],
     },
     resting: {
@@ -421,3 +434,11 @@ export const clientMachine = setup({
     },
   },
 });
+
+/**
+ * The `check.failed` event the `reportCheckFailed` action emits; exported so the agent runtime can
+ * provide its own action that writes it to the on-disk outbox.
+ */
+export function checkFailedReport(context: ClientContext): AgentEvent {
+  return { type: 'check.failed', detail: { ...context.lastError, failures: context.failures } };
+}

@@ -105,13 +105,9 @@ export const download = setup({
       event.type === 'TIMER.SCHEDULED' ? { retryAt: event.deadline } : {},
     ),
     clearRetryDeadline: assign({ retryAt: undefined }),
-    report: emit(({ context }, params: { type: AgentEvent['type'] }) => ({
+    report: emit(({ context }, params: DownloadReportParams) => ({
       type: 'agent.event' as const,
-      event: {
-        type: params.type,
-        updateId: context.task.updateId,
-        detail: reportDetail(params.type, context),
-      },
+      event: downloadReport(context, params),
     })),
   },
 }).createMachine({
@@ -198,6 +194,20 @@ export const download = setup({
 function retrySpec(context: DownloadContext): TimerSpec {
   const delay = backoffDelay(context.attempts, context.retry.baseMs, context.retry.maxMs);
   return { kind: 'random', minMs: delay, maxMs: delay };
+}
+
+/** The `report` action's params: which event to report. */
+export interface DownloadReportParams {
+  type: AgentEvent['type'];
+}
+
+/**
+ * The event the `report` action emits, from the context at that point of the transition. Exported
+ * so the agent runtime can provide its own `report` (writing the event to the on-disk outbox in the
+ * same batch as the snapshot) without a second copy of the wording.
+ */
+export function downloadReport(context: DownloadContext, params: DownloadReportParams): AgentEvent {
+  return { type: params.type, updateId: context.task.updateId, detail: reportDetail(params.type, context) };
 }
 
 function reportDetail(

@@ -120,16 +120,10 @@ export const install = setup({
       event.type === 'TIMER.SCHEDULED' ? { retryAt: event.deadline } : {},
     ),
     clearRetryDeadline: assign({ retryAt: undefined }),
-    report: emit(
-      ({ context }, params: { outcome: 'started' | 'succeeded' | 'failed' | 'cancelled' | 'restart' }) => ({
-        type: 'agent.event' as const,
-        event: {
-          type: reportType(context.task.action, params.outcome),
-          updateId: context.task.updateId,
-          detail: reportDetail(params.outcome, context),
-        },
-      }),
-    ),
+    report: emit(({ context }, params: InstallReportParams) => ({
+      type: 'agent.event' as const,
+      event: installReport(context, params),
+    })),
   },
 }).createMachine({
   id: 'install',
@@ -221,6 +215,23 @@ export const install = setup({
 function retrySpec(context: InstallContext): TimerSpec {
   const delay = backoffDelay(context.attempts, context.backoff.baseMs, context.backoff.maxMs);
   return { kind: 'random', minMs: delay, maxMs: delay };
+}
+
+/** The `report` action's params: which outcome to report. */
+export interface InstallReportParams {
+  outcome: 'started' | 'succeeded' | 'failed' | 'cancelled' | 'restart';
+}
+
+/**
+ * The event the `report` action emits, from the context at that point of the transition; exported
+ * so the agent runtime can provide its own `report` that writes to the on-disk outbox.
+ */
+export function installReport(context: InstallContext, params: InstallReportParams): AgentEvent {
+  return {
+    type: reportType(context.task.action, params.outcome),
+    updateId: context.task.updateId,
+    detail: reportDetail(params.outcome, context),
+  };
 }
 
 function reportType(

@@ -91,6 +91,8 @@ export const agentConfigSchema = z.strictObject({
       password: z.string().optional(),
     })
     .optional(),
+  /** Download bandwidth cap in bytes per second, over all of one download; 0 = no cap. */
+  maxDownloadRate: z.int({ error: 'must be an integer' }).min(0, { error: 'must be at least 0' }).default(0),
   verifySignatures: z.boolean().default(true),
   /** PEM strings, or paths (relative to the config file) of PEM files. */
   trustedPublicKeys: z.array(z.string().min(1)).default([]),

@@ -38,6 +38,8 @@ export interface DownloaderOptions {
   retry?: { rounds: number; baseMs: number; maxMs: number };
   /** Minimum milliseconds between progress callbacks (the last one always comes). */
   progressIntervalMs?: number;
+  /** Bytes per second this download may use; 0 or absent = as fast as the network goes. */
+  maxBytesPerSecond?: number;
 }
 
 /** One download call: cancellation and progress. */
@@ -56,6 +58,7 @@ export interface DownloadedFile {
 }
 
 const DEFAULT_RETRY = { rounds: 3, baseMs: 500, maxMs: 10_000 };
+const WRITE_BATCH_BYTES = 1024 * 1024;
 
 /** The path of the verified file for a SHA-256 under `dataDir`. */
 export function downloadedPath(dataDir: string, sha256: string): string {
@@ -180,8 +183,17 @@ async function fetchInto(
   }
   const digest = append ? hash : createHash('sha256');
   let written = offset;
-  // Awaiting each write (instead of a stream pipeline) means every byte received before an abort
-  // is on disk, so the next attempt resumes from exactly there.
+  // Chunks are written in batches of about 1 MiB (one writev instead of a write per 64 KiB chunk).
+  // The batch is flushed before the file closes, even on abort, so every byte received before a
+  // cancel is on disk and the next attempt resumes from exactly there; a kill -9 loses at most
+  // the batch, and the partial file stays a prefix of the content either way.
+  const batch: Buffer[] = [];
+  let batchBytes = 0;
+  const flush = async () => {
+    if (batchBytes === 0) return;
+    await handle.writev(batch.splice(0));
+    batchBytes = 0;
+  };
   const handle = await open(partial, append ? 'a' : 'w');
   try {
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
@@ -190,14 +202,21 @@ async function fetchInto(
           code: 'CONTENT_HASH_MISMATCH',
         });
       }
-      await handle.write(chunk);
+      batch.push(chunk);
+      batchBytes += chunk.length;
+      if (batchBytes >= WRITE_BATCH_BYTES) await flush();
       written += chunk.length;
       session.transferred += chunk.length;
       digest.update(chunk);
       report(call, options, session, written, source.size);
+      await throttle(options.maxBytesPerSecond, session, call.signal);
     }
   } finally {
-    await handle.close();
+    try {
+      await flush();
+    } finally {
+      await handle.close();
+    }
   }
   session.lastProgressAt = 0;
   report(call, options, session, written, source.size);
@@ -266,6 +285,17 @@ function report(
     transferred: session.transferred,
     rate: Math.round(session.transferred / seconds),
   });
+}
+
+/** Waits while this session is ahead of the byte rate it may use (abortable, so cancel stays fast). */
+async function throttle(
+  rate: number | undefined,
+  session: { transferred: number; startedAt: number },
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (!rate) return;
+  const ahead = (session.transferred / rate) * 1000 - (Date.now() - session.startedAt);
+  if (ahead > 5) await sleep(ahead, signal);
 }
 
 async function hashInto(hash: Hash, file: string): Promise<void> {

@@ -19,13 +19,56 @@ export interface CheckInRequest {
   machine: { id: string; name: string; ip?: string; agentVersion?: string };
   settings: Pick<ClientSettings, 'mode' | 'installDay' | 'installHour'>;
   installed: InstalledApplication[];
-  status: { restartRequired: boolean; lastError?: FailureInfo };
+  /** `lastError` is text on the wire (API.md's provider keeps it as a note): `CODE: message`. */
+  status: { restartRequired: boolean; lastError?: string };
   planEtag?: string;
 }
 
-/** An event as the provider receives it: the machine's event plus its time. */
-export interface TimedAgentEvent extends AgentEvent {
+/**
+ * An event as the provider receives it (API.md): type, update, the agent's time, and the detail as
+ * text. `seq` is the agent's delivery sequence number, the same on every resend of the event, so a
+ * provider can drop a duplicate (a 202 lost on the way back).
+ */
+export interface WireAgentEvent {
+  seq?: number;
+  type: AgentEvent['type'];
+  updateId?: string;
   at: string;
+  detail?: string;
+}
+
+const MAX_DETAIL = 4096;
+
+/** A failure as check-in text: `CODE: message`, at most 4,096 characters. */
+export function failureText(error: FailureInfo): string {
+  return `${error.code}: ${error.message}`.slice(0, MAX_DETAIL);
+}
+
+/**
+ * A machine event as the provider takes it: the structured detail becomes one line of text,
+ * `CODE: message — key=value, …` (at most 4,096 characters).
+ *
+ * @example toWireEvent({ type: 'download.failed', detail: { code: 'CONTENT_HASH_MISMATCH', message: 'bad' } }, 3, at)
+ */
+export function toWireEvent(event: AgentEvent, seq: number, at: string): WireAgentEvent {
+  const wire: WireAgentEvent = { seq, type: event.type, at };
+  if (event.updateId !== undefined) wire.updateId = event.updateId;
+  const detail = detailText(event.detail);
+  if (detail) wire.detail = detail;
+  return wire;
+}
+
+function detailText(detail: Record<string, unknown> | undefined): string | undefined {
+  if (!detail) return undefined;
+  const { code, message, ...rest } = detail;
+  const head =
+    typeof code === 'string' ? `${code}: ${String(message ?? '')}` : message ? String(message) : '';
+  const tail = Object.entries(rest)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join(', ');
+  const text = [head, tail].filter((part) => part.length > 0).join(' — ');
+  return text.length > 0 ? text.slice(0, MAX_DETAIL) : undefined;
 }
 
 /**
@@ -61,7 +104,7 @@ export async function checkIn(
 export async function postEvents(
   provider: string,
   machineId: string,
-  events: TimedAgentEvent[],
+  events: WireAgentEvent[],
   options: ProviderClientOptions,
   signal?: AbortSignal,
 ): Promise<void> {

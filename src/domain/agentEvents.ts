@@ -24,6 +24,8 @@ export type AgentEventType = (typeof AGENT_EVENT_TYPES)[number];
  * @example { type: 'install.failed', updateId: 'u7', at: '2026-01-01T03:00:00.000Z', detail: 'exit code 1603' }
  */
 export interface AgentEvent {
+  /** The agent's sequence number (grows by one per event); a resend carries the same one. */
+  seq?: number;
   type: AgentEventType;
   updateId?: string;
   at: string;

@@ -12,6 +12,7 @@ import type { Update } from '../domain/update.ts';
 import type { ActorHost, PersistedSnapshot } from '../runtime/ActorHost.ts';
 import type { ActivityEntry, ActivityLog } from './ActivityLog.ts';
 import type { Catalog } from './Catalog.ts';
+import type { EventSequences } from './EventSequences.ts';
 import type { Groups } from './Groups.ts';
 import type { LastContacts } from './LastContacts.ts';
 import { type DirectoryEntry, MachineDirectory } from './MachineDirectory.ts';
@@ -56,6 +57,8 @@ export interface FleetDeps {
   activity: ActivityLog;
   index: MachineIndex;
   contacts: LastContacts;
+  /** Drops resent agent events (those at or below the machine's last stored `seq`). */
+  sequences?: EventSequences;
 }
 
 /** Fleet tuning. */
@@ -164,15 +167,23 @@ export class Fleet {
     await this.requireSnapshot(machineId);
     const { host, activity } = this.#deps;
     const { index } = this.#deps.planIndex.current();
+    const { sequences } = this.#deps;
+    // A batch the agent resends because our 202 never reached it: what was stored already is skipped.
+    const last = sequences ? await sequences.last(machineId) : 0;
+    const fresh = events.filter((event) => event.seq === undefined || event.seq > last);
     await Promise.all(
-      events.map((event) =>
-        host.send<typeof fleetMember>('machine', machineId, event, {
-          alsoWrite: (snapshot) => activity.entryOps(describeAgentEvent(event, snapshot.context, index)),
-        }),
-      ),
+      fresh.map(async (event) => {
+        await host.send<typeof fleetMember>('machine', machineId, event, {
+          alsoWrite: (snapshot) => [
+            ...activity.entryOps(describeAgentEvent(event, snapshot.context, index)),
+            ...(sequences && event.seq !== undefined ? [sequences.putOp(machineId, event.seq)] : []),
+          ],
+        });
+        if (sequences && event.seq !== undefined) sequences.committed(machineId, event.seq);
+      }),
     );
     this.directory.invalidate(machineId);
-    for (const event of events) {
+    for (const event of fresh) {
       if (event.type === 'install.succeeded' && event.updateId !== undefined) {
         await this.#deps.catalog.recordActivation(event.updateId);
       }

@@ -1,5 +1,6 @@
 import { ActivityLog } from './ActivityLog.ts';
 import { logAdminChanges } from './adminActivity.ts';
+import { EventSequences } from './EventSequences.ts';
 import { Fleet } from './Fleet.ts';
 import { FleetQueries } from './FleetQueries.ts';
 import { Groups } from './Groups.ts';
@@ -52,7 +53,17 @@ export async function openFleet(core: ProviderCore, options: OpenFleetOptions = 
   const index = new MachineIndex(store);
   const contacts = new LastContacts(store, host, options.contactFlushMs ?? 30_000);
   const fleet = new Fleet(
-    { host, catalog, planIndex, groups, config, activity, index, contacts },
+    {
+      host,
+      catalog,
+      planIndex,
+      groups,
+      config,
+      activity,
+      index,
+      contacts,
+      sequences: new EventSequences(store),
+    },
     { directoryCapacity: options.directoryCapacity, now },
   );
   const queries = new FleetQueries(

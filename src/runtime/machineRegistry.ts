@@ -1,4 +1,7 @@
 import type { AnyStateMachine } from 'xstate';
+import { clientMachine } from '../../machines/clientMachine.ts';
+import { download } from '../../machines/download.ts';
+import { install } from '../../machines/install.ts';
 import { updateLifecycle } from '../../machines/updateLifecycle.ts';
 
 /**
@@ -13,4 +16,7 @@ import { updateLifecycle } from '../../machines/updateLifecycle.ts';
  */
 export const MACHINES: Record<string, AnyStateMachine> = {
   updateLifecycle,
+  clientMachine,
+  download,
+  install,
 };

@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command.ts';
+import { agentCommand } from './agent.ts';
 import { keysCommand } from './keys.ts';
 import { licenseCommand } from './license.ts';
 import { providerCommand } from './provider.ts';
@@ -10,6 +11,7 @@ import { visualize } from './visualize.ts';
 /** Every `patchbay` command, in the order `patchbay --help` lists them. */
 export const COMMANDS: CliCommand[] = [
   providerCommand,
+  agentCommand,
   keysCommand,
   signCommand,
   verifyCommand,

@@ -1,0 +1,116 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { AgentStatus } from '../../src/agent/agentStatus.ts';
+import { parseAgentConfig } from '../../src/agent/config.ts';
+import { startAgentServer } from '../../src/cli/agentServer.ts';
+import { startContentServer } from '../helpers/contentServer.ts';
+import { until } from '../helpers/deferredActor.ts';
+import { startFakeProvider } from '../helpers/fakeProvider.ts';
+import { makeTempDir } from '../helpers/tempDir.ts';
+import { requestJson } from '../helpers/testProvider.ts';
+
+const FIXTURE = new URL('../../fixtures/packages/demo-server-25.01.01.12-patch1.tar.gz', import.meta.url);
+
+async function setup(mode: 'manual' | 'download' | 'automatic' | 'notify', highPriority = false) {
+  const bytes = await readFile(FIXTURE);
+  const manifest = JSON.parse(await readFile(new URL(`${FIXTURE.href}.manifest.json`), 'utf8'));
+  const content = await startContentServer(new Map([[`/content/${manifest.sha256}`, bytes]]));
+  const update = {
+    id: 'u-patch1',
+    application: manifest.application,
+    productLine: manifest.productLine,
+    version: manifest.version,
+    upgradeCode: manifest.upgradeCode,
+    productCode: manifest.productCode,
+    installType: manifest.installType,
+    installProperties: {},
+    sha256: manifest.sha256,
+    size: bytes.length,
+    signed: false,
+    urls: [`${content.url}/content/${manifest.sha256}`],
+  };
+  const provider = await startFakeProvider({
+    '/agent/v1/checkin': {
+      body: {
+        group: { id: 'default', name: 'Default', locked: false },
+        settings: {
+          mode,
+          installDay: 'everyday',
+          installHour: 3,
+          checkInterval: { minMs: 60_000, maxMs: 60_000 },
+        },
+        providers: [],
+        planEtag: 'e1',
+        actions: [{ kind: 'install', highPriority, update }],
+      },
+    },
+    '/agent/v1/events': { status: 202, body: { accepted: 1 } },
+  });
+  const { dir, cleanup } = await makeTempDir('pb-agent-');
+  const config = parseAgentConfig({
+    providers: [provider.url],
+    mode,
+    checkInterval: { minMs: 60_000, maxMs: 60_000 },
+    control: { port: 0 },
+    verifySignatures: false,
+  });
+  const agent = await startAgentServer({ dataDir: dir, config });
+  const control = (method: string, path: string, body?: unknown) =>
+    requestJson(agent.url, method, path, body);
+  const status = async () => (await control('GET', '/status')).body as AgentStatus;
+  const reported = () =>
+    provider.received
+      .filter((r) => r.path === '/agent/v1/events')
+      .flatMap((r) => (r.body as { events: { type: string; seq: number }[] }).events);
+  return {
+    dir,
+    agent,
+    provider,
+    content,
+    update,
+    control,
+    status,
+    reported,
+    async dispose() {
+      await agent.close();
+      await provider.close();
+      await content.close();
+      await cleanup();
+    },
+  };
+}
+
+const service = suite('AgentService with a fake provider');
+
+service('download mode: a check downloads and waits; apply installs and reports in order', async () => {
+  const t = await setup('download');
+  try {
+    await until(() => t.provider.received.some((r) => r.path === '/agent/v1/checkin'), 5000);
+    let s = await t.status();
+    for (let i = 0; i < 100 && s.phase !== 'ready'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      s = await t.status();
+    }
+    assert.is(s.phase, 'ready');
+    assert.is(s.updates[0]?.download?.state, 'done');
+    assert.is((await t.control('POST', '/apply')).status, 202);
+    for (let i = 0; i < 100 && (await t.status()).phase !== 'idle'; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    const current = await readFile(join(t.dir, 'apps', 'patchbay-demo-server', 'current', 'VERSION'), 'utf8');
+    assert.match(current, t.update.version);
+    await until(() => t.reported().some((e) => e.type === 'install.succeeded'), 5000);
+    const types = t.reported().map((e) => e.type);
+    assert.equal(types, ['download.started', 'download.succeeded', 'install.started', 'install.succeeded']);
+    const seqs = t.reported().map((e) => e.seq);
+    assert.equal(
+      seqs,
+      [...seqs].sort((a, b) => a - b),
+    );
+  } finally {
+    await t.dispose();
+  }
+});
+
+service.run();

@@ -1,0 +1,59 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { currentVersion, fixturePackage, publish } from '../helpers/agentFixtures.ts';
+import { activity, E2eWorld, eventually } from '../helpers/e2eWorld.ts';
+
+const test = suite('patchbay agent: provider failover (real providers and agent)');
+
+test('(h) with the first provider killed the agent fails over to the second; events queued meanwhile arrive exactly once', async () => {
+  const world = new E2eWorld();
+  try {
+    const [first, second] = await Promise.all([world.provider(), world.provider()]);
+    const base = await fixturePackage('demo-server-25.01.00.10-install.tar.gz');
+    const patch = await fixturePackage('demo-server-25.01.01.12-patch1.tar.gz');
+    const baseId = await publish(first.url, base);
+    const patchId = await publish(first.url, patch);
+    const agent = await world.agent(
+      [first.url, second.url],
+      { mode: 'download' },
+      { seed: [{ pkg: base, id: baseId }] },
+    );
+    await agent.waitFor(
+      (s) => s.phase === 'ready' && s.unsentEvents === 0,
+      20_000,
+      'downloaded, reported to the first',
+    );
+    await first.kill();
+    // Installing now makes events while the provider the agent knows is gone.
+    assert.is((await agent.control('POST', '/apply')).status, 202);
+    await agent.waitFor((s) => s.phase === 'idle' && s.updates.length === 0, 15_000, 'installed');
+    assert.is(await currentVersion(agent.dir), patch.manifest.version);
+    // The next checks fail over to the second provider, which then takes the queued events.
+    await agent.waitFor(
+      (s) => s.providers.includes(second.url) && s.unsentEvents === 0,
+      15_000,
+      'failed over',
+    );
+    const onSecond = await eventually(
+      () => activity(second.url, agent.machineId),
+      (list) => list.some((event) => event.type === 'install.succeeded'),
+      10_000,
+      'events on the second provider',
+    );
+    assert.equal(
+      onSecond.map((event) => `${event.type} ${event.updateId}`),
+      [`install.started ${patchId}`, `install.succeeded ${patchId}`],
+    );
+    // The first provider, back with its data, had the download events once and nothing after.
+    const again = await world.provider(first.dir);
+    const onFirst = await activity(again.url, agent.machineId);
+    assert.equal(
+      onFirst.map((event) => event.type),
+      ['download.started', 'download.succeeded'],
+    );
+  } finally {
+    await world.dispose();
+  }
+});
+
+test.run();
