@@ -33,6 +33,7 @@ import {
 import { Store } from '../../storage/Store.ts';
 import { PatchbayError } from '../domain/PatchbayError.ts';
 import { ActorHost } from '../runtime/ActorHost.ts';
+import { AgentCredentials } from './agentCredentials.ts';
 import type { AgentConfig } from './config.ts';
 import type { DownloadProgress } from './downloader.ts';
 import { EventReporter } from './eventReporter.ts';
@@ -134,10 +135,15 @@ export class AgentService {
     const inventory = await Inventory.open(join(dataDir, 'inventory.json'));
     const outbox = await Outbox.open(store, clock.now);
     const dispatcher = createDispatcher(config.proxy, config.sendTimeoutMs);
+    const credentials = await AgentCredentials.open(dataDir, config.enrollmentKey);
     const client: ProviderClientOptions = {
       dispatcher,
       maxMessageSize: config.maxMessageSize,
       sendTimeoutMs: config.sendTimeoutMs,
+      credentials: {
+        headers: (provider) => credentials.headers(identity.id, provider),
+        accept: (reply, provider) => credentials.accept(reply, provider),
+      },
     };
     const queues = new TaskQueues({ downloads: config.concurrency.downloads, installs: 1 });
     const tasks = new UpdateTasks({ dataDir, queues, retry: config.retry });

@@ -93,6 +93,8 @@ export const agentConfigSchema = z.strictObject({
     .optional(),
   /** Download bandwidth cap in bytes per second, over all of one download; 0 = no cap. */
   maxDownloadRate: z.int({ error: 'must be an integer' }).min(0, { error: 'must be at least 0' }).default(0),
+  /** The provider's enrollment key (`<provider data>/enrollment-key`), presented until the agent holds a machine secret. */
+  enrollmentKey: z.string().min(8).max(512).optional(),
   verifySignatures: z.boolean().default(true),
   /** PEM strings, or paths (relative to the config file) of PEM files. */
   trustedPublicKeys: z.array(z.string().min(1)).default([]),
@@ -141,6 +143,7 @@ export function parseAgentConfig(value: unknown): AgentConfig {
 /** Overrides from the command line, applied over the file. */
 export interface AgentConfigOverrides {
   providers?: string[];
+  enrollmentKey?: string;
 }
 
 /**
@@ -166,6 +169,9 @@ export async function loadAgentConfig(
   }
   if (overrides.providers?.length && raw && typeof raw === 'object') {
     raw = { ...raw, providers: overrides.providers };
+  }
+  if (overrides.enrollmentKey !== undefined && raw && typeof raw === 'object') {
+    raw = { ...raw, enrollmentKey: overrides.enrollmentKey };
   }
   const config = parseAgentConfig(raw);
   const keys = await Promise.all(

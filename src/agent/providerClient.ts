@@ -12,6 +12,12 @@ export interface ProviderClientOptions {
   maxMessageSize: number;
   /** The whole exchange must finish within this (the manual's SendTimeout); else REQUEST_TIMEOUT. */
   sendTimeoutMs: number;
+  /** Who the agent says it is: the enrollment key, then its machine secret (see AgentCredentials). */
+  credentials?: {
+    headers(provider: string): Record<string, string>;
+    /** Keeps a `machineSecret` a provider handed out in a check-in reply. */
+    accept(reply: unknown, provider: string): Promise<void>;
+  };
 }
 
 /** The check-in body (API.md `POST /agent/v1/checkin`). */
@@ -85,8 +91,19 @@ export async function checkIn(
   signal?: AbortSignal,
 ): Promise<CheckInResult> {
   const reply = await exchange(provider, '/agent/v1/checkin', body, options, signal);
+  let json: unknown;
   try {
-    return parseCheckInReply(JSON.parse(reply.toString('utf8')), provider);
+    json = JSON.parse(reply.toString('utf8'));
+  } catch (error) {
+    throw new PatchbayError(`${provider} sent a check-in reply that is not JSON`, {
+      code: 'PROVIDER_UNAVAILABLE',
+      cause: error,
+    });
+  }
+  // The secret is kept (fsynced) before the reply is used, so a crash cannot lose one the provider holds.
+  await options.credentials?.accept(json, provider);
+  try {
+    return parseCheckInReply(json, provider);
   } catch (error) {
     throw new PatchbayError(`${provider} sent a malformed check-in reply: ${(error as Error).message}`, {
       code: 'PROVIDER_UNAVAILABLE',
@@ -125,7 +142,11 @@ async function exchange(
     const response = await request(url, {
       method: 'POST',
       dispatcher: options.dispatcher,
-      headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' },
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        accept: 'application/json',
+        ...options.credentials?.headers(provider),
+      },
       body: JSON.stringify(body),
       signal: combined,
     });
