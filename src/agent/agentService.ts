@@ -135,15 +135,11 @@ export class AgentService {
     const inventory = await Inventory.open(join(dataDir, 'inventory.json'));
     const outbox = await Outbox.open(store, clock.now);
     const dispatcher = createDispatcher(config.proxy, config.sendTimeoutMs);
-    const credentials = await AgentCredentials.open(dataDir, config.enrollmentKey);
     const client: ProviderClientOptions = {
       dispatcher,
       maxMessageSize: config.maxMessageSize,
       sendTimeoutMs: config.sendTimeoutMs,
-      credentials: {
-        headers: (provider) => credentials.headers(identity.id, provider),
-        accept: (reply, provider) => credentials.accept(reply, provider),
-      },
+      credentials: await AgentCredentials.open(dataDir, config.enrollmentKey),
     };
     const queues = new TaskQueues({ downloads: config.concurrency.downloads, installs: 1 });
     const tasks = new UpdateTasks({ dataDir, queues, retry: config.retry });

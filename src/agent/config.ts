@@ -52,6 +52,8 @@ const commandInstallerSchema = z.strictObject({
  */
 export const agentConfigSchema = z.strictObject({
   providers: z.array(httpUrl).default([]),
+  /** The providers' enrollment key, sent until a provider hands this machine its secret (docs/security.md). */
+  enrollmentKey: z.string().min(16).max(256).optional(),
   mode: z.enum(GROUP_MODES).default('automatic'),
   installDay: z.enum(INSTALL_DAYS).default('everyday'),
   installHour: z

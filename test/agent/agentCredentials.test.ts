@@ -8,18 +8,21 @@ import { makeTempDir } from '../helpers/tempDir.ts';
 import { startTestProvider } from '../helpers/testProvider.ts';
 
 const test = suite('AgentCredentials');
+const A = 'http://provider-a:8092';
+const B = 'http://provider-b:8092';
 
-test('before enrolling the agent sends the enrollment key; after, its machine secret', async () => {
+test('toward each provider: the enrollment key until it hands over a secret, then the secret', async () => {
   const { dir, cleanup } = await makeTempDir();
   try {
     const creds = await AgentCredentials.open(dir, 'pbe_key');
-    assert.equal(creds.headers('m1'), { 'x-patchbay-enrollment': 'pbe_key' });
-    await creds.accept({ machineSecret: 'pbm_secret' });
-    assert.equal(creds.headers('m1'), { authorization: 'Machine m1:pbm_secret' });
-    assert.is((await stat(join(dir, 'machine-secret'))).mode & 0o777, 0o600);
+    assert.equal(creds.headers(A, 'm1'), { 'x-patchbay-enrollment': 'pbe_key' });
+    await creds.accept(`${A}/agent/v1/checkin`, { machineSecret: 'pbm_a' });
+    assert.equal(creds.headers(A, 'm1'), { authorization: 'Machine m1:pbm_a' });
+    assert.equal(creds.headers(B, 'm1'), { 'x-patchbay-enrollment': 'pbe_key' });
+    assert.is((await stat(join(dir, 'machine-secrets.json'))).mode & 0o777, 0o600);
     const reopened = await AgentCredentials.open(dir);
-    assert.ok(reopened.enrolled);
-    assert.equal(reopened.headers('m1'), { authorization: 'Machine m1:pbm_secret' });
+    assert.ok(reopened.enrolledWith(A));
+    assert.not.ok(reopened.enrolledWith(B));
   } finally {
     await cleanup();
   }
@@ -29,11 +32,11 @@ test('a reply without a secret changes nothing; reset goes back to the enrollmen
   const { dir, cleanup } = await makeTempDir();
   try {
     const creds = await AgentCredentials.open(dir, 'pbe_key');
-    await creds.accept({ planEtag: 'x' });
-    assert.not.ok(creds.enrolled);
-    await creds.accept({ machineSecret: 'pbm_secret' });
+    await creds.accept(A, { planEtag: 'x' });
+    assert.not.ok(creds.enrolledWith(A));
+    await creds.accept(A, { machineSecret: 'pbm_a' });
     await creds.reset();
-    assert.equal((await AgentCredentials.open(dir, 'pbe_key')).headers('m1'), {
+    assert.equal((await AgentCredentials.open(dir, 'pbe_key')).headers(A, 'm1'), {
       'x-patchbay-enrollment': 'pbe_key',
     });
   } finally {
@@ -52,23 +55,21 @@ test('against a real provider: enroll, then check in and post events with the ke
       'POST',
       '/agent/v1/checkin',
       checkInBody('m1'),
-      creds.headers('m1'),
+      creds.headers(provider.url, 'm1'),
     );
     assert.is(first.status, 200);
-    await creds.accept(first.body);
+    await creds.accept(provider.url, first.body);
     const restarted = await AgentCredentials.open(dir, key);
-    const again = await provider.anonymous(
-      'POST',
-      '/agent/v1/checkin',
-      checkInBody('m1'),
-      restarted.headers('m1'),
+    const headers = restarted.headers(provider.url, 'm1');
+    assert.is(
+      (await provider.anonymous('POST', '/agent/v1/checkin', checkInBody('m1'), headers)).status,
+      200,
     );
-    assert.is(again.status, 200);
     const events = await provider.anonymous(
       'POST',
       '/agent/v1/events',
       { machineId: 'm1', events: [{ type: 'check.failed', at: new Date().toISOString() }] },
-      restarted.headers('m1'),
+      headers,
     );
     assert.is(events.status, 202);
   } finally {

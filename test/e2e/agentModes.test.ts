@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { nextInstallWindow } from '../../src/domain/schedule.ts';
-import { adminAuthFor } from '../helpers/adminTokens.ts';
 import {
   currentVersion,
   type FixturePackage,
@@ -40,13 +39,7 @@ test.before(async () => {
     };
   };
   [server, client] = await Promise.all([load('server'), load('client')]);
-  const hp = await requestJson(
-    providerUrl,
-    'PUT',
-    `/api/v1/updates/${client.patchId}/high-priority`,
-    undefined,
-    adminAuthFor(providerUrl),
-  );
+  const hp = await requestJson(providerUrl, 'PUT', `/api/v1/updates/${client.patchId}/high-priority`);
   assert.is(hp.status, 200);
   // (a): the agent's clock is set 15 s before the next window of a chosen hour, so the window
   // comes during the test; every other agent runs on the real clock.
@@ -156,13 +149,7 @@ test('(d) manual mode does nothing until check', async () => {
   const before = await agent.status();
   assert.is(before.phase, 'idle');
   assert.is(before.nextCheckAt, null, 'no check timer');
-  const machine = await requestJson(
-    providerUrl,
-    'GET',
-    `/api/v1/machines/${agent.machineId}`,
-    undefined,
-    adminAuthFor(providerUrl),
-  );
+  const machine = await requestJson(providerUrl, 'GET', `/api/v1/machines/${agent.machineId}`);
   assert.is(machine.status, 404, 'the provider never heard from it');
   assert.is((await agent.control('POST', '/check')).status, 202);
   const after = await agent.waitFor((s) => s.phase === 'available', 15_000, 'available');

@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ArchiveInstaller } from '../../src/agent/installers/archiveInstaller.ts';
 import { Inventory } from '../../src/agent/inventory.ts';
-import { adminAuthFor } from './adminTokens.ts';
-import { uploadPackage } from './testProvider.ts';
+import { uploadPackage, withRememberedAdmin } from './testProvider.ts';
 import { TEST_PUBLIC_KEY_PATH } from './testSigning.ts';
 
 const PACKAGES = fileURLToPath(new URL('../../fixtures/packages/', import.meta.url));
@@ -38,7 +37,6 @@ export async function publish(
 ): Promise<string> {
   const uploaded = await uploadPackage(providerUrl, pkg.manifest, pkg.bytes, pkg.name, {
     signature: pkg.signature,
-    headers: adminAuthFor(providerUrl),
   });
   if (uploaded.status !== 201)
     throw new Error(`upload answered ${uploaded.status}: ${JSON.stringify(uploaded.body)}`);
@@ -50,7 +48,7 @@ export async function publish(
 export async function setState(providerUrl: string, id: string, state: string): Promise<void> {
   const response = await fetch(new URL(`/api/v1/updates/${id}`, providerUrl), {
     method: 'PATCH',
-    headers: { 'content-type': 'application/json', ...adminAuthFor(providerUrl) },
+    headers: withRememberedAdmin(providerUrl, { 'content-type': 'application/json' }),
     body: JSON.stringify({ state }),
   });
   if (response.status !== 200)

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { readAdminToken } from './testProvider.ts';
+import { readAdminToken, rememberAdminToken } from './testProvider.ts';
 import { TEST_PUBLIC_KEY_PATH } from './testSigning.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
@@ -65,10 +65,12 @@ export async function spawnProvider(
   });
   child.stderr!.resume();
   child.stdout!.resume();
+  const adminToken = options.adminToken ?? (await readAdminToken(dataDir));
+  rememberAdminToken(url, adminToken);
   return {
     url,
     child,
-    adminToken: options.adminToken ?? (await readAdminToken(dataDir)),
+    adminToken,
     async kill() {
       child.kill('SIGKILL');
       await exited;

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AGENT_EVENT_TYPES } from '../../src/domain/agentEvent.ts';
-import { adminAuthFor, rememberAdminToken } from './adminTokens.ts';
 import { e2eConfig, type FixturePackage, seedInstalled } from './agentFixtures.ts';
 import { type ChildAgent, spawnAgent } from './childAgent.ts';
 import { type ChildProvider, spawnProvider } from './childProvider.ts';
@@ -21,19 +20,18 @@ export interface ActivityItem {
 /** Processes and folders an e2e test made, removed in reverse order by `dispose`. */
 export class E2eWorld {
   readonly #cleanups: (() => Promise<unknown>)[] = [];
-  /** One enrollment key for every provider of this world, as a fleet's providers would share. */
-  #enrollmentKeyFile?: string;
+  // Every provider of a world shares one enrollment key, as a fleet's providers would.
+  readonly enrollmentKey = `pbe_e2e-${randomBytes(16).toString('hex')}`;
+  #keyFile?: string;
 
-  async #enrollmentKey(): Promise<string> {
-    if (!this.#enrollmentKeyFile) {
-      const temp = await makeTempDir('pb-e2e-key-');
+  async #enrollmentKeyFile(): Promise<string> {
+    if (!this.#keyFile) {
+      const temp = await makeTempDir('pb-e2e-keys-');
       this.#cleanups.push(temp.cleanup);
-      this.#enrollmentKeyFile = join(temp.dir, 'enrollment-key');
-      await writeFile(this.#enrollmentKeyFile, `pbe_${randomBytes(24).toString('base64url')}\n`, {
-        mode: 0o600,
-      });
+      this.#keyFile = join(temp.dir, 'enrollment-key');
+      await writeFile(this.#keyFile, `${this.enrollmentKey}\n`, { mode: 0o600 });
     }
-    return this.#enrollmentKeyFile;
+    return this.#keyFile;
   }
 
   /** Starts `patchbay provider` trusting the test signing key. */
@@ -48,9 +46,8 @@ export class E2eWorld {
       '--trusted-key',
       TEST_PUBLIC_KEY_PATH,
       '--enrollment-key',
-      await this.#enrollmentKey(),
+      await this.#enrollmentKeyFile(),
     ]);
-    rememberAdminToken(provider.url, provider.adminToken);
     this.#cleanups.push(() => provider.kill());
     return Object.assign(provider, { dir: folder });
   }
@@ -68,10 +65,13 @@ export class E2eWorld {
       dir = temp.dir;
       for (const { pkg, id } of options.seed ?? []) await seedInstalled(dir, pkg, id);
     }
-    const enrollmentKey = (await readFile(await this.#enrollmentKey(), 'utf8')).trim();
-    const agent = await spawnAgent(dir, e2eConfig({ providers, enrollmentKey, ...config }), {
-      clockOffsetMs: options.clockOffsetMs,
-    });
+    const agent = await spawnAgent(
+      dir,
+      e2eConfig({ providers, enrollmentKey: this.enrollmentKey, ...config }),
+      {
+        clockOffsetMs: options.clockOffsetMs,
+      },
+    );
     this.#cleanups.push(() => agent.kill());
     return Object.assign(agent, { dir });
   }
@@ -84,13 +84,7 @@ export class E2eWorld {
 
 /** The agent events a provider recorded for `machineId`, oldest first. */
 export async function activity(providerUrl: string, machineId: string): Promise<ActivityItem[]> {
-  const { body } = await requestJson(
-    providerUrl,
-    'GET',
-    `/api/v1/activity?machine=${machineId}&limit=500`,
-    undefined,
-    adminAuthFor(providerUrl),
-  );
+  const { body } = await requestJson(providerUrl, 'GET', `/api/v1/activity?machine=${machineId}&limit=500`);
   return [...(body.entries as ActivityItem[])]
     .reverse()
     .filter((entry) => (AGENT_EVENT_TYPES as readonly string[]).includes(entry.type));

@@ -76,6 +76,25 @@ export async function startTestProvider(options: Partial<ProviderServerOptions> 
   });
 }
 
+// Admin tokens of child providers by base URL (test/helpers/childProvider.ts registers them), so
+// helpers that call a child's admin API by URL alone (e2e fixtures, activity) authenticate.
+const CHILD_ADMIN_TOKENS = new Map<string, string>();
+
+/** Remembers the admin token of a provider at `baseUrl` for {@link requestJson} and {@link uploadPackage}. */
+export function rememberAdminToken(baseUrl: string, token: string): void {
+  CHILD_ADMIN_TOKENS.set(new URL(baseUrl).origin, token);
+}
+
+/** The remembered admin headers for `baseUrl`, unless `headers` already authenticate. */
+export function withRememberedAdmin(
+  baseUrl: string,
+  headers: Record<string, string> = {},
+): Record<string, string> {
+  const token = CHILD_ADMIN_TOKENS.get(new URL(baseUrl).origin);
+  const hasAuth = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
+  return token === undefined || hasAuth ? headers : { ...headers, authorization: `Bearer ${token}` };
+}
+
 /** The admin token a provider wrote to `<dataDir>/admin-token` at its first start. */
 export async function readAdminToken(dataDir: string): Promise<string> {
   return (await readFile(join(dataDir, ADMIN_TOKEN_FILE), 'utf8')).trim();
@@ -94,9 +113,10 @@ export async function requestJson(
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; body: any }> {
+  const sent = path.startsWith('/api/v1/') ? withRememberedAdmin(baseUrl, headers) : headers;
   const response = await fetch(new URL(path, baseUrl), {
     method,
-    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    headers: body === undefined ? sent : { 'content-type': 'application/json', ...sent },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();
@@ -128,7 +148,7 @@ export async function uploadPackage(
   const response = await fetch(new URL('/api/v1/updates', baseUrl), {
     method: 'POST',
     body: form,
-    headers: extra.headers,
+    headers: withRememberedAdmin(baseUrl, extra.headers),
   });
   const text = await response.text();
   return { status: response.status, body: text.length > 0 ? JSON.parse(text) : undefined };
