@@ -95,8 +95,6 @@ export const agentConfigSchema = z.strictObject({
     .optional(),
   /** Download bandwidth cap in bytes per second, over all of one download; 0 = no cap. */
   maxDownloadRate: z.int({ error: 'must be an integer' }).min(0, { error: 'must be at least 0' }).default(0),
-  /** The provider's enrollment key (`<provider data>/enrollment-key`), presented until the agent holds a machine secret. */
-  enrollmentKey: z.string().min(8).max(512).optional(),
   verifySignatures: z.boolean().default(true),
   /** PEM strings, or paths (relative to the config file) of PEM files. */
   trustedPublicKeys: z.array(z.string().min(1)).default([]),
