@@ -92,8 +92,6 @@ test.before(async () => {
 
 test.after(() => world.dispose());
 
-const downloadOf = (agent: ChildAgent) => agent.status().then((s) => s.updates[0]?.download);
-
 test('(f) cancel mid-download stops the transfer within 200 ms; apply resumes from the partial file', async () => {
   const agent = agents.cancel!;
   const size = big.next.bytes.length;
