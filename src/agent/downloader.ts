@@ -59,6 +59,7 @@ export interface DownloadedFile {
 
 const DEFAULT_RETRY = { rounds: 3, baseMs: 500, maxMs: 10_000 };
 const WRITE_BATCH_BYTES = 1024 * 1024;
+const SYNC_EVERY_BYTES = 8 * 1024 * 1024;
 
 /** The path of the verified file for a SHA-256 under `dataDir`. */
 export function downloadedPath(dataDir: string, sha256: string): string {
@@ -189,10 +190,26 @@ async function fetchInto(
   // the batch, and the partial file stays a prefix of the content either way.
   const batch: Buffer[] = [];
   let batchBytes = 0;
+  // Data is synced to disk in the background as it arrives (a datasync per SYNC_EVERY_BYTES, never
+  // more than one at a time), so the fsync before the rename into place finds little left to do.
+  let unsynced = 0;
+  let syncing: Promise<void> | undefined;
   const flush = async () => {
     if (batchBytes === 0) return;
     await handle.writev(batch.splice(0));
+    unsynced += batchBytes;
     batchBytes = 0;
+    if (unsynced >= SYNC_EVERY_BYTES && !syncing) {
+      unsynced = 0;
+      syncing = handle.datasync().then(
+        () => {
+          syncing = undefined;
+        },
+        () => {
+          syncing = undefined;
+        },
+      );
+    }
   };
   const handle = await open(partial, append ? 'a' : 'w');
   try {
@@ -214,6 +231,7 @@ async function fetchInto(
   } finally {
     try {
       await flush();
+      await syncing;
     } finally {
       await handle.close();
     }

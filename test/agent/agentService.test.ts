@@ -114,3 +114,56 @@ service('download mode: a check downloads and waits; apply installs and reports 
 });
 
 service.run();
+
+const reporting = suite('AgentService reporting');
+
+reporting(
+  'a check-in reply over maxMessageSize is refused and reported as check.failed MESSAGE_TOO_LARGE',
+  async () => {
+    const provider = await startFakeProvider({
+      '/agent/v1/checkin': { body: { padding: 'x'.repeat(4096) } },
+      '/agent/v1/events': { status: 202, body: {} },
+    });
+    const { dir, cleanup } = await makeTempDir('pb-agent-');
+    const agent = await startAgentServer({
+      dataDir: dir,
+      config: parseAgentConfig({
+        providers: [provider.url],
+        maxMessageSize: 1024,
+        checkInterval: { minMs: 60_000, maxMs: 60_000 },
+        control: { port: 0 },
+      }),
+    });
+    try {
+      await until(() => provider.received.some((r) => r.path === '/agent/v1/events'), 5000);
+      const events = provider.received
+        .filter((r) => r.path === '/agent/v1/events')
+        .flatMap((r) => (r.body as { events: { type: string; detail?: string }[] }).events);
+      assert.is(events[0]?.type, 'check.failed');
+      assert.match(events[0]?.detail ?? '', /^MESSAGE_TOO_LARGE: /);
+      const status = (await requestJson(agent.url, 'GET', '/status')).body as AgentStatus;
+      assert.is(status.lastError?.code, 'MESSAGE_TOO_LARGE');
+    } finally {
+      await agent.close();
+      await provider.close();
+      await cleanup();
+    }
+  },
+);
+
+reporting('the machine id is made at the first start and kept across restarts', async () => {
+  const provider = await startFakeProvider({});
+  const { dir, cleanup } = await makeTempDir('pb-agent-');
+  const config = parseAgentConfig({ providers: [provider.url], mode: 'manual', control: { port: 0 } });
+  const first = await startAgentServer({ dataDir: dir, config });
+  const id = first.service.identity.id;
+  await first.close();
+  const second = await startAgentServer({ dataDir: dir, config });
+  assert.is(second.service.identity.id, id);
+  assert.match(id, /^[0-9a-f-]{36}$/);
+  await second.close();
+  await provider.close();
+  await cleanup();
+});
+
+reporting.run();

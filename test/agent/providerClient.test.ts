@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type CheckInRequest, checkIn, postEvents } from '../../src/agent/providerClient.ts';
+import { type CheckInRequest, checkIn, postEvents, toWireEvent } from '../../src/agent/providerClient.ts';
 import { isPatchbayError } from '../../src/domain/PatchbayError.ts';
 import { startFakeProvider } from '../helpers/fakeProvider.ts';
 
@@ -160,3 +160,35 @@ events('a refused delivery rejects, so the caller keeps the events', async () =>
 });
 
 events.run();
+
+const wire = suite('toWireEvent');
+
+wire('keeps seq, type, update and time, and turns the detail into one line of text', () => {
+  const event = toWireEvent(
+    {
+      type: 'install.failed',
+      updateId: 'u1',
+      detail: {
+        code: 'INSTALL_FAILED',
+        message: 'exit 1603',
+        exitCode: 1603,
+        logFile: '/x.log',
+        skipped: undefined,
+      },
+    },
+    7,
+    '2024-01-10T12:00:00.000Z',
+  );
+  assert.equal(event, {
+    seq: 7,
+    type: 'install.failed',
+    updateId: 'u1',
+    at: '2024-01-10T12:00:00.000Z',
+    detail: 'INSTALL_FAILED: exit 1603 — exitCode=1603, logFile=/x.log',
+  });
+  assert.is(toWireEvent({ type: 'check.failed' }, 1, 'now').detail, undefined);
+  const long = toWireEvent({ type: 'check.failed', detail: { message: 'x'.repeat(5000) } }, 2, 'now');
+  assert.is(long.detail?.length, 4096);
+});
+
+wire.run();

@@ -21,6 +21,9 @@ let server: { base: FixturePackage; patch: FixturePackage; baseId: string; patch
 let client: { base: FixturePackage; patch: FixturePackage; baseId: string; patchId: string };
 const agents: Record<string, ChildAgent & { dir: string }> = {};
 const RATE = 10 * 1024 * 1024;
+// Nothing here needs frequent checks (the first one is at once), and fewer keep the machine quiet
+// for the cancel timing.
+const QUIET = { checkInterval: { minMs: 2000, maxMs: 3000 } };
 const SLOW_INSTALLER = {
   type: 'command',
   install: ['/bin/sh', '-c', 'echo installing {version}; sleep 4; echo done'],
@@ -68,12 +71,12 @@ test.before(async () => {
   await writeFile(stored, bytes);
   const onBig = { seed: [{ pkg: big.base, id: big.baseId }] };
   const started = await Promise.all([
-    world.agent([providerUrl], { mode: 'download', maxDownloadRate: RATE }, onBig),
+    world.agent([providerUrl], { ...QUIET, mode: 'download', maxDownloadRate: RATE }, onBig),
     // Manual: its download starts only when the test applies.
-    world.agent([providerUrl], { mode: 'manual', maxDownloadRate: RATE }, onBig),
+    world.agent([providerUrl], { ...QUIET, mode: 'manual', maxDownloadRate: RATE }, onBig),
     world.agent(
       [providerUrl],
-      { mode: 'download', installer: SLOW_INSTALLER },
+      { ...QUIET, mode: 'download', installer: SLOW_INSTALLER },
       { seed: [{ pkg: server.base, id: server.baseId }] },
     ),
     // Each check retries the failed download, so this one checks rarely (the first check is at once).
@@ -88,8 +91,6 @@ test.before(async () => {
 });
 
 test.after(() => world.dispose());
-
-const downloadOf = (agent: ChildAgent) => agent.status().then((s) => s.updates[0]?.download);
 
 test('(f) cancel mid-download stops the transfer within 200 ms; apply resumes from the partial file', async () => {
   const agent = agents.cancel!;
@@ -135,7 +136,11 @@ test('(i) kill -9 during a download: the restarted agent resumes from the partia
   await agent.kill();
   const partial = partialPath(agent.dir, big.next.manifest.sha256);
   const kept = (await stat(partial)).size;
-  agent = await world.agent([providerUrl], { mode: 'manual', maxDownloadRate: RATE }, { dir: agent.dir });
+  agent = await world.agent(
+    [providerUrl],
+    { ...QUIET, mode: 'manual', maxDownloadRate: RATE },
+    { dir: agent.dir },
+  );
   // The apply in flight goes on: the download resumes, then the install runs.
   await agent.waitFor((s) => s.phase === 'idle' && s.updates.length === 0, 20_000, 'installed after restart');
   const file = join(agent.dir, 'downloads', big.next.manifest.sha256);
@@ -164,7 +169,7 @@ test('(i) kill -9 during an install: the restarted agent reports INSTALL_INTERRU
   await agent.kill();
   agent = await world.agent(
     [providerUrl],
-    { mode: 'download', installer: SLOW_INSTALLER },
+    { ...QUIET, mode: 'download', installer: SLOW_INSTALLER },
     { dir: agent.dir },
   );
   const events = await eventually(
