@@ -90,7 +90,9 @@ function sampleProc(pid: number): { cpuSeconds: number; rssBytes: number } {
 
 function startProvider(dataDir: string) {
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [...tsx, here('./fleetProvider.ts'), dataDir], {
+  // BENCH_PROVIDER_ARGS passes node flags to the provider, e.g. --cpu-prof for a profile of the run.
+  const extra = process.env.BENCH_PROVIDER_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...extra, ...tsx, here('./fleetProvider.ts'), dataDir], {
     stdio: ['ignore', 'inherit', 'pipe'],
   });
   const url = new Promise<string>((resolve, reject) => {
@@ -341,6 +343,11 @@ try {
 } finally {
   provider.child.kill('SIGTERM');
   await new Promise((done) => provider.child.once('exit', done));
-  if (generator.exitCode === null) generator.kill();
+  if (generator.exitCode === null) {
+    const gone = new Promise((done) => generator.once('exit', done));
+    const timer = setTimeout(() => generator.kill(), 3000);
+    await gone;
+    clearTimeout(timer);
+  }
   await rm(runDir, { recursive: true, force: true });
 }

@@ -391,7 +391,7 @@ process.on('message', (message: { type: string; [key: string]: unknown }) => {
         });
         break;
       case 'exit':
-        await pool.close();
+        await pool.destroy();
         process.exit(0);
     }
   })();

@@ -96,6 +96,29 @@ test('after a restart the first check-in of a known machine is recorded, not reg
     return reopened;
   }));
 
+test('after a restart an unchanged check-in of a known machine writes nothing', () =>
+  withFleet(async (setup) => {
+    const first = await setup.services.fleet.checkIn(report('m1'));
+    const reopened = await setup.reopen();
+    const before = reopened.core.host.commitStats;
+    const answer = await reopened.services.fleet.checkIn(report('m1', { planEtag: first.planEtag }));
+    await reopened.core.host.flush();
+    assert.is(answer.unchanged, true);
+    assert.equal(reopened.core.host.commitStats, before);
+    return reopened;
+  }));
+
+test('after a restart a check-in with a new inventory is recorded', () =>
+  withFleet(async (setup) => {
+    const first = await setup.services.fleet.checkIn(report('m1'));
+    const reopened = await setup.reopen();
+    await reopened.services.fleet.checkIn(report('m1', { planEtag: first.planEtag, version: '15.01.03.00' }));
+    await reopened.core.host.flush();
+    const snapshot = await reopened.core.host.peek('machine', 'm1');
+    assert.is((snapshot!.context as { checkIns: number }).checkIns, 2);
+    return reopened;
+  }));
+
 test('a machine silent for longer than staleAfterMs is ErrorState with "not contacted since"', () =>
   withFleet(async ({ services, clock }) => {
     await services.fleet.checkIn(report('m1'));
