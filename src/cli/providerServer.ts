@@ -116,7 +116,20 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
     { catalog: core.catalog, content: core.content, policy: signaturePolicy },
     {
       settleMs: options.folderSettleMs,
-      reporter: options.importReporter ?? ((event) => options.log?.(describeImportEvent(event))),
+      reporter:
+        options.importReporter ??
+        ((event) => {
+          const description = describeImportEvent(event);
+          options.log?.(description);
+          fleet.activity
+            .append({
+              type: `folder.${event.outcome}`,
+              description,
+              updateId: event.outcome === 'imported' ? event.update.id : undefined,
+              detail: event.folderPath,
+            })
+            .catch((error: unknown) => logError('an activity write failed', error));
+        }),
     },
   );
   await folders.load();
@@ -199,7 +212,7 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
   };
 }
 
-/** One log line for a folder import event, until the activity log takes them. */
+/** One log line (and activity description) for a folder import event. */
 function describeImportEvent(event: FolderImportEvent): string {
   const where = `update folder ${event.folderPath}`;
   switch (event.outcome) {

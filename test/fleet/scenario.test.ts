@@ -59,6 +59,7 @@ test('three machines, a group, two patches and a removal behave as the manual sa
         [['install', patch1.id]],
       );
       assert.equal(reply.body.actions[0].update.urls, [`${h.url}/content/${patch1.sha256}`]);
+      assert.is((await fetch(reply.body.actions[0].update.urls[0], { method: 'HEAD' })).status, 200);
       replies[id] = reply.body;
     }
     assert.equal(replies.m1.group, { id: 'default', name: 'Default', locked: false });
