@@ -333,7 +333,7 @@ try {
   for (const row of rows) log(`${row.figure}: ${row.measured}${row.met === false ? '  ← MISSED' : ''}`);
   if (!args['no-write'])
     await writeBenchSection(
-      'fleet',
+      `fleet-${MACHINES}`,
       `Fleet simulator (${formatNumber(MACHINES)} machines)`,
       command,
       rows,
