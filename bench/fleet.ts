@@ -187,7 +187,7 @@ try {
     options: { url, meta, timeFactor, connections: CONNECTIONS, firstCycleMs: cycleMs },
   });
   // Release the targets once the first cycle is over (every machine has checked in once).
-  await new Promise((done) => setTimeout(done, cycleMs));
+  await new Promise((done) => setTimeout(done, Math.min(cycleMs, (seconds * 1000) / 2)));
   await admin(url, 'PATCH', `/api/v1/updates/${meta.targets.ga}`, { state: 'GA' });
   generator.send({ type: 'mark', target: 'ga' });
   log('  GA target released');

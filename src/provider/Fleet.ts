@@ -103,7 +103,8 @@ export class Fleet {
     const { groups, config, planIndex } = this.#deps;
     const now = this.#now();
     const id = report.machine.id;
-    const entry = this.directory.get(id) ?? (await this.#loadEntry(id));
+    const cached = this.directory.get(id);
+    const entry = cached ?? (await this.#loadEntry(id));
     const isNew = entry === undefined;
     const group = groups.get(entry?.groupId ?? DEFAULT_GROUP_ID) ?? groups.defaultGroup;
     const locked = group.id !== DEFAULT_GROUP_ID;
@@ -111,7 +112,10 @@ export class Fleet {
     const settings = locked || isNew ? groupSettings(group) : report.settings;
     const inventoryHash = fnv1a64(JSON.stringify(report.installed));
     const { index, generation } = planIndex.current();
-    const planKey = `${generation}:${group.id}:${groups.version(group.id)}:${config.version}:${inventoryHash}`;
+    // Hashed, so the directory keeps 8 bytes of it per machine.
+    const planKey = fnv1a64(
+      `${generation}:${group.id}:${groups.version(group.id)}:${config.version}:${inventoryHash}`,
+    );
     let actions: PlannedAction[] | undefined;
     let etag: string;
     if (entry !== undefined && entry.planKey === planKey) {
@@ -123,9 +127,9 @@ export class Fleet {
     const { machine, status } = report;
     const recordKey = recordKeyOf(machine, status, settings, group.id, inventoryHash);
     if (entry !== undefined && entry.recordKey === recordKey && entry.planEtag === etag) {
-      entry.planKey = planKey;
-      entry.lastContact = now.getTime();
-      this.#deps.contacts.touch(id, entry.lastContact);
+      if (cached) this.directory.touch(id, planKey, now.getTime());
+      else this.directory.set(id, { ...entry, planKey, lastContact: now.getTime() });
+      this.#deps.contacts.touch(id, now.getTime());
     } else {
       actions ??= this.#plan(report.installed, group, index);
       this.directory.set(id, {
@@ -427,11 +431,7 @@ export class Fleet {
         },
       },
     );
-    const entry = this.directory.get(id);
-    if (entry) {
-      entry.groupId = group.id;
-      entry.recordKey = '';
-    }
+    this.directory.moveTo(id, group.id);
   }
 }
 

@@ -105,6 +105,7 @@ test('after a restart an unchanged check-in of a known machine writes nothing', 
     await reopened.core.host.flush();
     assert.is(answer.unchanged, true);
     assert.equal(reopened.core.host.commitStats, before);
+    assert.is(reopened.services.fleet.directory.get('m1')!.planEtag, first.planEtag);
     return reopened;
   }));
 
