@@ -12,7 +12,7 @@
  *    Provider CPU and RSS are sampled from /proc/<pid> every second.
  * 4. Capacity: closed-loop hello-world and unchanged check-ins, same app, same generator, same run.
  *
- * Run: npm run bench:fleet -- --machines N [--seconds S] [--time-factor F] [--connections C] [--no-write]
+ * Run: npm run bench:fleet -- --machines N [--seconds S] [--time-factor F] [--connections C] [--crash] [--no-write]
  * Writes the `fleet` section of BENCHMARKS.md.
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
@@ -35,6 +35,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '64' },
     'no-write': { type: 'boolean', default: false },
     fresh: { type: 'boolean', default: false },
+    crash: { type: 'boolean', default: false },
   },
 });
 const MACHINES = Number(args.machines);
@@ -56,7 +57,7 @@ function runToEnd(child: ChildProcess): Promise<string> {
 
 /** The seeded folder for N machines, made once and reused (its meta.json says it is complete). */
 async function seeded(): Promise<{ dir: string; meta: SeedMeta; fresh: boolean }> {
-  const dir = join(tmpdir(), `patchbay-fleet-seed-v1-${MACHINES}`);
+  const dir = join(tmpdir(), `patchbay-fleet-seed-v2-${MACHINES}`);
   if (!args.fresh && existsSync(join(dir, 'meta.json'))) {
     return {
       dir,
@@ -135,6 +136,8 @@ await rm(runDir, { recursive: true, force: true });
 const started = performance.now();
 await cp(join(seedDir, 'data'), runDir, { recursive: true });
 log(`copied the seeded folder in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+// --crash: restart as after a crash, without the directory dump a clean shutdown leaves.
+if (args.crash) await rm(join(runDir, 'machine-directory.bin'), { force: true });
 
 const provider = startProvider(runDir);
 const generator = fork(here('./fleetLoad.ts'), [], {
@@ -321,9 +324,9 @@ try {
     conv('ga', 'an update is marked GA'),
     conv('hp', 'an update is marked High Priority (and GA)'),
   ];
-  const command = `npm run bench:fleet -- --machines ${MACHINES}${args.seconds ? ` --seconds ${args.seconds}` : ''}${args['time-factor'] ? ` --time-factor ${args['time-factor']}` : ''}`;
+  const command = `npm run bench:fleet -- --machines ${MACHINES}${args.seconds ? ` --seconds ${args.seconds}` : ''}${args['time-factor'] ? ` --time-factor ${args['time-factor']}` : ''}${args.crash ? ' --crash' : ''}`;
   const notes = [
-    `- ${formatNumber(MACHINES)} machines registered by the loader (Fleet.checkIn in-process, ${fresh ? `${meta.seedSeconds.toFixed(0)} s this run` : `seeded earlier in ${meta.seedSeconds.toFixed(0)} s, copied`}); then the provider is started on the folder as its own process, like a restart: every machine's directory entry is rebuilt lazily at its first check-in.`,
+    `- ${formatNumber(MACHINES)} machines registered by the loader (Fleet.checkIn in-process, ${fresh ? `${meta.seedSeconds.toFixed(0)} s this run` : `seeded earlier in ${meta.seedSeconds.toFixed(0)} s, copied`}); then the provider is started on the folder as its own process, like a restart: ${args.crash ? "as after a crash (no directory dump), every machine's directory entry is rebuilt from its snapshot at its first check-in" : "the machine directory the loader's clean shutdown dumped is loaded in the background after start (a check-in before its entry is loaded reads the snapshot)"}.`,
     `- Check interval ${interval.minMs / 60_000}–${interval.maxMs / 60_000} min divided by the time factor ${timeFactor.toFixed(1)}: ${(interval.minMs / timeFactor / 1000).toFixed(1)}–${(cycleMs / 1000).toFixed(1)} s, ${seconds} s in all. The first cycle (${(cycleMs / 1000).toFixed(1)} s) is every machine's first check-in after the restart; the steady phase is the rest.`,
     `- Load generator: one process (bench/fleetLoad.ts), undici Pool of ${CONNECTIONS} keep-alive connections, open loop (check-ins go out when due; at most ${CONNECTIONS} in flight, the rest wait and show as schedule lag). Latency is measured from send to the end of the reply.`,
     '- Targets: a Patch6 of product 0 (GA) and of product 1 (High Priority + GA), released 2 s apart after the first cycle. Simulated machines install at once on receiving the action (events download.succeeded + install.succeeded) and report the new version from their next check-in; convergence is the time from the release until the install reports arrived, also shown in real time (× time factor).',
@@ -333,8 +336,8 @@ try {
   for (const row of rows) log(`${row.figure}: ${row.measured}${row.met === false ? '  ← MISSED' : ''}`);
   if (!args['no-write'])
     await writeBenchSection(
-      `fleet-${MACHINES}`,
-      `Fleet simulator (${formatNumber(MACHINES)} machines)`,
+      `fleet-${MACHINES}${args.crash ? '-crash' : ''}`,
+      `Fleet simulator (${formatNumber(MACHINES)} machines${args.crash ? ', restart after a crash' : ''})`,
       command,
       rows,
       notes,

@@ -127,6 +127,94 @@ export class MachineDirectory {
     this.#setRecordKey(slot, '');
   }
 
+  /**
+   * The entries as bytes, least recently used first, for `load` after a restart. Plan keys are left
+   * out (they name a catalog generation of this process), and so are entries with keys of unusual
+   * shape; both only cost a recomputation or a snapshot read at the next check-in.
+   */
+  serialize(): Buffer {
+    const ids: string[] = [];
+    const slots: number[] = [];
+    for (const [id, slot] of this.#slots) {
+      if (this.#flags[slot]! & ODD || id.includes('\n')) continue;
+      ids.push(id);
+      slots.push(slot);
+    }
+    const count = ids.length;
+    const contact = new Float64Array(count);
+    const record = new Uint32Array(count * 4);
+    const etag = new Uint32Array(count * 2);
+    const group = new Uint32Array(count);
+    const flags = new Uint8Array(count);
+    slots.forEach((slot, i) => {
+      contact[i] = this.#contact[slot]!;
+      record.set(this.#record.subarray(slot * 4, slot * 4 + 4), i * 4);
+      etag.set(this.#etag.subarray(slot * 2, slot * 2 + 2), i * 2);
+      group[i] = this.#group[slot]!;
+      flags[i] = this.#flags[slot]! & (RECORD | ETAG_FLAG);
+    });
+    const idBytes = Buffer.from(ids.join('\n'));
+    const header = Buffer.from(
+      `${JSON.stringify({ version: 1, count, groups: this.#groups, idBytes: idBytes.length })}\n`,
+    );
+    return Buffer.concat([header, idBytes, ...[contact, record, etag, group, flags].map(bytesOf)]);
+  }
+
+  /**
+   * Adds the entries of `bytes` (from `serialize`) that are not here yet — a check-in since the start
+   * is newer — up to capacity, `chunk` at a time with a pause between, so check-ins go on meanwhile.
+   * Resolves with how many were added.
+   */
+  async load(bytes: Buffer, chunk = 20_000): Promise<number> {
+    const newline = bytes.indexOf(10);
+    const header = JSON.parse(bytes.subarray(0, newline).toString()) as {
+      version: number;
+      count: number;
+      groups: string[];
+      idBytes: number;
+    };
+    if (header.version !== 1) return 0;
+    const { count } = header;
+    let at = newline + 1;
+    const ids =
+      count === 0
+        ? []
+        : bytes
+            .subarray(at, at + header.idBytes)
+            .toString()
+            .split('\n');
+    at += header.idBytes;
+    const take = <T>(make: (buffer: ArrayBuffer) => T, size: number): T => {
+      const copy = new Uint8Array(size);
+      copy.set(bytes.subarray(at, at + size));
+      at += size;
+      return make(copy.buffer);
+    };
+    const contact = take((b) => new Float64Array(b), count * 8);
+    const record = take((b) => new Uint32Array(b), count * 16);
+    const etag = take((b) => new Uint32Array(b), count * 8);
+    const group = take((b) => new Uint32Array(b), count * 4);
+    const flags = take((b) => new Uint8Array(b), count);
+    const groups = header.groups.map((id) => this.#internGroup(id));
+    let added = 0;
+    for (let i = 0; i < count; i++) {
+      if (i > 0 && i % chunk === 0) await new Promise((resolve) => setImmediate(resolve));
+      const id = ids[i]!;
+      if (this.#slots.has(id)) continue;
+      if (this.#slots.size >= this.#capacity) break;
+      const slot = this.#allocate();
+      this.#slots.set(id, slot);
+      this.#contact[slot] = contact[i]!;
+      this.#record.set(record.subarray(i * 4, i * 4 + 4), slot * 4);
+      this.#etag.set(etag.subarray(i * 2, i * 2 + 2), slot * 2);
+      this.#group[slot] = groups[group[i]!]!;
+      this.#flags[slot] = flags[i]!;
+      this.#odd.delete(slot);
+      added++;
+    }
+    return added;
+  }
+
   /** Forgets every entry. */
   clear(): void {
     this.#slots.clear();
@@ -203,6 +291,10 @@ export class MachineDirectory {
     }
     return index;
   }
+}
+
+function bytesOf(array: Float64Array | Uint32Array | Uint8Array): Buffer {
+  return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
 }
 
 /** Writes the `count` 32-bit words of the hex digits of `text` (after any `p-`) into `into` at `at`. */

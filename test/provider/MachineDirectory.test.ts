@@ -66,6 +66,32 @@ test('a slot freed past capacity is reused without the keys of the entry it held
   assert.equal(directory.get('b'), { ...entry(), recordKey: '', planKey: '', planEtag: '' });
 });
 
+const hashed = (n: number): DirectoryEntry => ({
+  groupId: n % 2 === 0 ? 'default' : 'lab',
+  recordKey: `${String(n).padStart(16, '0')}${'ab'.repeat(8)}`,
+  planKey: '0123456789abcdef',
+  planEtag: `p-${String(n).padStart(16, '0')}`,
+  lastContact: 1_795_536_903_057 + n,
+});
+
+test('load restores what serialize wrote, without plan keys', async () => {
+  const directory = new MachineDirectory(10);
+  for (let n = 0; n < 5; n++) directory.set(`m${n}`, hashed(n));
+  const restored = new MachineDirectory(10);
+  assert.is(await restored.load(directory.serialize(), 2), 5);
+  for (let n = 0; n < 5; n++) assert.equal(restored.get(`m${n}`), { ...hashed(n), planKey: '' });
+});
+
+test('load keeps entries set since the start and stops at capacity', async () => {
+  const directory = new MachineDirectory(10);
+  for (let n = 0; n < 5; n++) directory.set(`m${n}`, hashed(n));
+  const restored = new MachineDirectory(3);
+  restored.set('m0', hashed(7));
+  assert.is(await restored.load(directory.serialize()), 2);
+  assert.equal(restored.get('m0'), hashed(7));
+  assert.is(restored.size, 3);
+});
+
 test('a capacity below 1 is a TypeError', () => {
   assert.throws(() => new MachineDirectory(0), TypeError);
 });
