@@ -148,7 +148,12 @@ function checkInBody(index: number): string {
   return `{"machine":${JSON.stringify(machine)},"settings":${prefixCache[0]},"installed":${inventoryJson(index)},"status":{"restartRequired":false},"planEtag":${JSON.stringify(etags[etagOf[index]!])}}`;
 }
 
-function headers(): Record<string, string> {
+/**
+ * The headers of every agent request of machine `index`. The Security issue's per-machine secret
+ * is one line here: `authorization: \`Machine m${index}:${secrets[index]}\``, with the secrets the
+ * seeder's enrollments returned.
+ */
+function headers(_index: number): Record<string, string> {
   return { 'content-type': 'application/json', ...options.headers };
 }
 
@@ -199,7 +204,7 @@ async function checkIn(index: number): Promise<void> {
     const response = await pool.request({
       path: '/agent/v1/checkin',
       method: 'POST',
-      headers: headers(),
+      headers: headers(index),
       body: checkInBody(index),
     });
     const text = await response.body.text();
@@ -235,7 +240,7 @@ async function installAll(index: number, updateIds: string[]): Promise<void> {
     const response = await pool.request({
       path: '/agent/v1/events',
       method: 'POST',
-      headers: headers(),
+      headers: headers(index),
       body: JSON.stringify({ machineId: `m${index}`, events: list }),
     });
     const text = await response.body.text();
@@ -334,7 +339,12 @@ async function capacity(target: 'hello' | 'checkin', seconds: number) {
           const response = await pool.request(
             target === 'hello'
               ? { path: '/bench/hello', method: 'GET' }
-              : { path: '/agent/v1/checkin', method: 'POST', headers: headers(), body: checkInBody(index) },
+              : {
+                  path: '/agent/v1/checkin',
+                  method: 'POST',
+                  headers: headers(index),
+                  body: checkInBody(index),
+                },
           );
           const text = await response.body.text();
           if (response.statusCode !== 200) throw new Error(`${target} ${response.statusCode}: ${text}`);
