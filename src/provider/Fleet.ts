@@ -100,7 +100,8 @@ export class Fleet {
     const { groups, config, planIndex } = this.#deps;
     const now = this.#now();
     const id = report.machine.id;
-    const entry = this.directory.get(id) ?? (await this.#loadEntry(id));
+    const cached = this.directory.get(id);
+    const entry = cached ?? (await this.#loadEntry(id));
     const isNew = entry === undefined;
     const group = groups.get(entry?.groupId ?? DEFAULT_GROUP_ID) ?? groups.defaultGroup;
     const locked = group.id !== DEFAULT_GROUP_ID;
@@ -108,7 +109,10 @@ export class Fleet {
     const settings = locked || isNew ? groupSettings(group) : report.settings;
     const inventoryHash = fnv1a64(JSON.stringify(report.installed));
     const { index, generation } = planIndex.current();
-    const planKey = `${generation}:${group.id}:${groups.version(group.id)}:${config.version}:${inventoryHash}`;
+    // Hashed, so the directory keeps 8 bytes of it per machine.
+    const planKey = fnv1a64(
+      `${generation}:${group.id}:${groups.version(group.id)}:${config.version}:${inventoryHash}`,
+    );
     let actions: PlannedAction[] | undefined;
     let etag: string;
     if (entry !== undefined && entry.planKey === planKey) {
@@ -118,21 +122,11 @@ export class Fleet {
       etag = planEtag(actions.map((planned) => planned.action));
     }
     const { machine, status } = report;
-    const recordKey =
-      fnv1a64(
-        JSON.stringify([
-          machine.name,
-          machine.ip ?? null,
-          machine.agentVersion ?? null,
-          status,
-          settings,
-          group.id,
-        ]),
-      ) + inventoryHash;
+    const recordKey = recordKeyOf(machine, status, settings, group.id, inventoryHash);
     if (entry !== undefined && entry.recordKey === recordKey && entry.planEtag === etag) {
-      entry.planKey = planKey;
-      entry.lastContact = now.getTime();
-      this.#deps.contacts.touch(id, entry.lastContact);
+      if (cached) this.directory.touch(id, planKey, now.getTime());
+      else this.directory.set(id, { ...entry, planKey, lastContact: now.getTime() });
+      this.#deps.contacts.touch(id, now.getTime());
     } else {
       actions ??= this.#plan(report.installed, group, index);
       this.directory.set(id, {
@@ -272,13 +266,29 @@ export class Fleet {
   async #loadEntry(id: string): Promise<DirectoryEntry | undefined> {
     const snapshot = (await this.#deps.host.peek('machine', id)) as MemberSnapshot | undefined;
     if (snapshot === undefined) return undefined;
-    // Known machine, unknown last report: the first check-in after a restart is recorded.
+    const context = snapshot.context;
+    // Rebuild the keys of the last recorded check-in from the snapshot, so that after a restart an
+    // unchanged check-in costs one read, not one write: otherwise the first check-in of every machine
+    // (a whole fleet within one check interval) would be a recorded one. A machine never checked in,
+    // or with a check failure that only a recorded check-in clears, is recorded ('' matches nothing).
+    const recorded =
+      snapshot.value !== 'registered' && context.checkIns > 0 && context.checkFailure === undefined;
+    const status: CheckInReport['status'] = { restartRequired: context.restartRequired };
+    if (context.agentError !== undefined) status.lastError = context.agentError;
     return {
-      groupId: snapshot.context.groupId,
-      recordKey: '',
+      groupId: context.groupId,
+      recordKey: recorded
+        ? recordKeyOf(
+            context,
+            status,
+            context.settings,
+            context.groupId,
+            fnv1a64(JSON.stringify(context.installed)),
+          )
+        : '',
       planKey: '',
-      planEtag: '',
-      lastContact: Date.parse(snapshot.context.lastContact),
+      planEtag: recorded ? planEtag(context.pending) : '',
+      lastContact: Date.parse(context.lastContact),
     };
   }
 
@@ -415,12 +425,30 @@ export class Fleet {
         },
       },
     );
-    const entry = this.directory.get(id);
-    if (entry) {
-      entry.groupId = group.id;
-      entry.recordKey = '';
-    }
+    this.directory.moveTo(id, group.id);
   }
+}
+
+/**
+ * The key of what a recorded check-in stores besides the plan: identity, status, settings, group
+ * and the inventory's hash. Computed from a report, or from a snapshot after a restart.
+ */
+function recordKeyOf(
+  machine: { name: string; ip?: string; agentVersion?: string },
+  status: CheckInReport['status'],
+  settings: MachineSettings,
+  groupId: string,
+  inventoryHash: string,
+): string {
+  const described = [
+    machine.name,
+    machine.ip ?? null,
+    machine.agentVersion ?? null,
+    status,
+    settings,
+    groupId,
+  ];
+  return fnv1a64(JSON.stringify(described)) + inventoryHash;
 }
 
 function identityOf(context: FleetMemberContext): IndexedIdentity {
