@@ -1,21 +1,7 @@
-/** Event types an agent reports to its provider (API.md, `POST /agent/v1/events`). */
-export const AGENT_EVENT_TYPES = [
-  'download.started',
-  'download.succeeded',
-  'download.failed',
-  'download.cancelled',
-  'install.started',
-  'install.succeeded',
-  'install.failed',
-  'install.cancelled',
-  'remove.succeeded',
-  'remove.failed',
-  'restart.required',
-  'check.failed',
-] as const;
+import type { AgentEventType } from './agentEvents.ts';
 
-/** One reportable event type. */
-export type AgentEventType = (typeof AGENT_EVENT_TYPES)[number];
+// One list of event types for the wire, the provider and the agent's machines.
+export { AGENT_EVENT_TYPES, type AgentEventType } from './agentEvents.ts';
 
 /**
  * An event as a machine produces it; the agent runtime stamps `at` and the machine id when it
