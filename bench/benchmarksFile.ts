@@ -67,6 +67,29 @@ export async function writeBenchSection(
   await writeFile(FILE, text);
 }
 
+/**
+ * Rewrites what comes before the first section of BENCHMARKS.md: the title, the machine facts and
+ * `lines` (the command, the load on the machine), keeping every section.
+ */
+export async function writeBenchHeader(lines: string[]): Promise<void> {
+  let text = '';
+  try {
+    text = await readFile(FILE, 'utf8');
+  } catch {}
+  const first = text.indexOf('<!-- bench:');
+  const sections = first === -1 ? '' : text.slice(first);
+  const header = [
+    '# Benchmarks',
+    '',
+    'Every figure comes with its goal and, where it is a throughput, a baseline measured in the same run on the same machine. Sections are rewritten by their benchmark; `npm run bench` runs them all.',
+    '',
+    `Machine: ${machineFacts()}  `,
+    ...lines.map((line) => `${line}  `),
+    '',
+  ].join('\n');
+  await writeFile(FILE, `${header}\n${sections}`);
+}
+
 /** Formats a number with thousands separators and `digits` decimals. */
 export function formatNumber(value: number, digits = 0): string {
   return value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });

@@ -65,7 +65,8 @@ export function createDebugRouter(deps: DebugRouterDeps): Router {
   });
 
   router.get('/debug/assets/:name', async (ctx) => {
-    const contentType = ASSETS[ctx.params.name!];
+    // Own keys only: `constructor` or `toString` must not read as an asset (found by the fuzz test).
+    const contentType = Object.hasOwn(ASSETS, ctx.params.name!) ? ASSETS[ctx.params.name!] : undefined;
     if (!contentType) throw new PatchbayError(`no debug asset ${ctx.params.name}`, { code: 'NOT_FOUND' });
     ctx.type = contentType;
     ctx.set('Cache-Control', 'no-cache');

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import type { Context } from 'koa';
 import { ifNoneMatchHits, ifRangeAllowsPartial, parseRange } from '../../src/domain/httpRange.ts';
 import { PatchbayError } from '../../src/domain/PatchbayError.ts';
 import type { ContentStore } from '../../storage/ContentStore.ts';
@@ -6,6 +7,11 @@ import type { ContentStore } from '../../storage/ContentStore.ts';
 /** What the content route needs: a way to open stored bytes by hash. */
 export interface ContentRoutesDeps {
   content: Pick<ContentStore, 'openForRead'>;
+  /**
+   * Who may read: called with the validated lower-case hash before the store is asked; throws to
+   * refuse (the provider passes http/auth/contentAccess.ts: signed URLs). Without it content is open.
+   */
+  authorize?: (ctx: Context, sha256: string) => void;
 }
 
 // Checked on the raw parameter, before the content store (and so any path) is involved at all.
@@ -17,8 +23,8 @@ function header(value: string): string | undefined {
 }
 
 /**
- * `GET`/`HEAD /content/<sha256>`: package bytes for agents (a public route; the Security issue adds
- * signed URLs). The ETag is the hash itself, since the bytes under a hash never change. One Range
+ * `GET`/`HEAD /content/<sha256>`: package bytes for agents (a public route guarded by signed URLs
+ * through `authorize`). The ETag is the hash itself, since the bytes under a hash never change. One Range
  * is honoured (206, or 416 with `Content-Range: bytes *\/size`); several ranges are served whole;
  * `If-None-Match` gives 304 and `If-Range` keeps a resumed download consistent. Bytes are streamed
  * from one open file, never buffered whole. An unknown hash is 404 CONTENT_NOT_FOUND and anything
@@ -37,6 +43,7 @@ export function createContentRouter(deps: ContentRoutesDeps): Router {
       });
     }
     const sha256 = raw.toLowerCase();
+    deps.authorize?.(ctx, sha256);
     const opened = await deps.content.openForRead(sha256);
     if (!opened) {
       throw new PatchbayError(`no content is stored under ${sha256}`, {

@@ -33,6 +33,7 @@ import {
 import { Store } from '../../storage/Store.ts';
 import { PatchbayError } from '../domain/PatchbayError.ts';
 import { ActorHost } from '../runtime/ActorHost.ts';
+import { AgentCredentials } from './agentCredentials.ts';
 import type { AgentConfig } from './config.ts';
 import type { DownloadProgress } from './downloader.ts';
 import { EventReporter } from './eventReporter.ts';
@@ -138,6 +139,7 @@ export class AgentService {
       dispatcher,
       maxMessageSize: config.maxMessageSize,
       sendTimeoutMs: config.sendTimeoutMs,
+      credentials: await AgentCredentials.open(dataDir, config.enrollmentKey),
     };
     const queues = new TaskQueues({ downloads: config.concurrency.downloads, installs: 1 });
     const tasks = new UpdateTasks({ dataDir, queues, retry: config.retry });

@@ -52,6 +52,8 @@ const commandInstallerSchema = z.strictObject({
  */
 export const agentConfigSchema = z.strictObject({
   providers: z.array(httpUrl).default([]),
+  /** The providers' enrollment key, sent until a provider hands this machine its secret (docs/security.md). */
+  enrollmentKey: z.string().min(16).max(256).optional(),
   mode: z.enum(GROUP_MODES).default('automatic'),
   installDay: z.enum(INSTALL_DAYS).default('everyday'),
   installHour: z
@@ -141,6 +143,7 @@ export function parseAgentConfig(value: unknown): AgentConfig {
 /** Overrides from the command line, applied over the file. */
 export interface AgentConfigOverrides {
   providers?: string[];
+  enrollmentKey?: string;
 }
 
 /**
@@ -166,6 +169,9 @@ export async function loadAgentConfig(
   }
   if (overrides.providers?.length && raw && typeof raw === 'object') {
     raw = { ...raw, providers: overrides.providers };
+  }
+  if (overrides.enrollmentKey !== undefined && raw && typeof raw === 'object') {
+    raw = { ...raw, enrollmentKey: overrides.enrollmentKey };
   }
   const config = parseAgentConfig(raw);
   const keys = await Promise.all(

@@ -2,6 +2,7 @@ import { type Dispatcher, request } from 'undici';
 import type { CheckInResult, ClientSettings } from '../../machines/clientPlan.ts';
 import type { AgentEvent, FailureInfo } from '../domain/agentEvent.ts';
 import { isPatchbayError, PatchbayError } from '../domain/PatchbayError.ts';
+import type { ProviderCredentials } from './agentCredentials.ts';
 import { parseCheckInReply } from './checkInReply.ts';
 import type { InstalledApplication } from './inventory.ts';
 
@@ -12,6 +13,8 @@ export interface ProviderClientOptions {
   maxMessageSize: number;
   /** The whole exchange must finish within this (the manual's SendTimeout); else REQUEST_TIMEOUT. */
   sendTimeoutMs: number;
+  /** Enrollment key / machine secret per provider (src/agent/agentCredentials.ts); none sends nothing. */
+  credentials?: ProviderCredentials;
 }
 
 /** The check-in body (API.md `POST /agent/v1/checkin`). */
@@ -84,9 +87,21 @@ export async function checkIn(
   options: ProviderClientOptions,
   signal?: AbortSignal,
 ): Promise<CheckInResult> {
-  const reply = await exchange(provider, '/agent/v1/checkin', body, options, signal);
+  const headers = options.credentials?.headers(provider, body.machine.id) ?? {};
+  const reply = await exchange(provider, '/agent/v1/checkin', body, options, signal, headers);
+  let json: unknown;
   try {
-    return parseCheckInReply(JSON.parse(reply.toString('utf8')), provider);
+    json = JSON.parse(reply.toString('utf8'));
+  } catch (error) {
+    throw new PatchbayError(`${provider} sent a malformed check-in reply: ${(error as Error).message}`, {
+      code: 'PROVIDER_UNAVAILABLE',
+      cause: error,
+    });
+  }
+  // The machine secret of an enrolling check-in is kept before anything else can fail.
+  await options.credentials?.accept(provider, json);
+  try {
+    return parseCheckInReply(json, provider);
   } catch (error) {
     throw new PatchbayError(`${provider} sent a malformed check-in reply: ${(error as Error).message}`, {
       code: 'PROVIDER_UNAVAILABLE',
@@ -108,7 +123,8 @@ export async function postEvents(
   options: ProviderClientOptions,
   signal?: AbortSignal,
 ): Promise<void> {
-  await exchange(provider, '/agent/v1/events', { machineId, events }, options, signal);
+  const headers = options.credentials?.headers(provider, machineId) ?? {};
+  await exchange(provider, '/agent/v1/events', { machineId, events }, options, signal, headers);
 }
 
 async function exchange(
@@ -117,6 +133,7 @@ async function exchange(
   body: unknown,
   options: ProviderClientOptions,
   signal?: AbortSignal,
+  extraHeaders: Record<string, string> = {},
 ): Promise<Buffer> {
   const timeout = AbortSignal.timeout(options.sendTimeoutMs);
   const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
@@ -125,7 +142,11 @@ async function exchange(
     const response = await request(url, {
       method: 'POST',
       dispatcher: options.dispatcher,
-      headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' },
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        accept: 'application/json',
+        ...extraHeaders,
+      },
       body: JSON.stringify(body),
       signal: combined,
     });

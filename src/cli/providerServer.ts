@@ -2,18 +2,26 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
-import { createApp } from '../../http/createApp.ts';
+import { contentAccess } from '../../http/auth/contentAccess.ts';
+import { identifyAgentWith } from '../../http/auth/identifyAgent.ts';
+import { type AppParts, createApp } from '../../http/createApp.ts';
 import { createDebugRouter } from '../../http/debugRoutes.ts';
+import { closeUnreadRequests, handlerTimeLimit, isStreamedUpload } from '../../http/handlerTimeLimit.ts';
+import { createLimitedServer, type RequestLimits, resolveRequestLimits } from '../../http/requestLimits.ts';
+import { listRoutes, type RouteInfo } from '../../http/routeList.ts';
 import { createActivityRouter } from '../../http/routes/activityRoutes.ts';
 import { type AgentRoutesDeps, createAgentRouter } from '../../http/routes/agentRoutes.ts';
 import { createConfigRouter } from '../../http/routes/configRoutes.ts';
 import { createContentRouter } from '../../http/routes/contentRoutes.ts';
 import { createFoldersRouter } from '../../http/routes/foldersRoutes.ts';
 import { createGroupsRouter } from '../../http/routes/groupsRoutes.ts';
+import { createLicenseRouter } from '../../http/routes/licenseRoutes.ts';
+import { createMachineCredentialsRouter } from '../../http/routes/machineCredentialsRoutes.ts';
 import { createMachinesRouter } from '../../http/routes/machinesRoutes.ts';
 import { createReportRouter } from '../../http/routes/reportRoutes.ts';
 import { createAboutRouter, createHealthRouter } from '../../http/routes/systemRoutes.ts';
 import { createUpdatesRouter } from '../../http/routes/updatesRoutes.ts';
+import type { License } from '../domain/license.ts';
 import { heldBackReason } from '../domain/planPolicy.ts';
 import { FolderScanner } from '../provider/FolderScanner.ts';
 import { loadSignaturePolicy } from '../provider/loadSignaturePolicy.ts';
@@ -24,6 +32,9 @@ import type { SignaturePolicy } from '../provider/signaturePolicy.ts';
 import { type FolderImportEvent, type ImportReporter, UpdateFolders } from '../provider/UpdateFolders.ts';
 import type { ActorHostOptions } from '../runtime/ActorHost.ts';
 import { createHostInspector, hostMachines } from '../runtime/hostInspector.ts';
+import { type AdminSecurity, openAdminSecurity } from './adminSecurity.ts';
+import { type AgentSecurity, type AgentSecurityOptions, openAgentSecurity } from './agentSecurity.ts';
+import { applyLicenseGate } from './licenseGate.ts';
 
 /** Everything `patchbay provider` can be told. */
 export interface ProviderServerOptions {
@@ -53,7 +64,7 @@ export interface ProviderServerOptions {
   actorHost?: ActorHostOptions;
   /** fsync every commit batch (default true). */
   sync?: boolean;
-  /** The agent identity hook (the Security issue's per-machine secrets). */
+  /** Replaces the agent identity hook (default: enrollment key and per-machine secrets). */
   identifyAgent?: AgentRoutesDeps['identifyAgent'];
   /** Delay before the first scan of `auto` update folders, in ms (default 90 000). */
   scanDelayMs?: number;
@@ -63,6 +74,15 @@ export interface ProviderServerOptions {
   folderSettleMs?: number;
   /** Receives folder import events (the activity log, once wired); defaults to a log line each. */
   importReporter?: ImportReporter;
+  /** Agent enrollment and content URL signing (keys default to files under the data folder). */
+  agents?: Omit<AgentSecurityOptions, 'dataDir' | 'log'> & {
+    /** Serve /content without signed URLs (default false: a URL from a check-in or an admin token is needed). */
+    openContent?: boolean;
+  };
+  /** SendTimeout and the slow-sender cut-offs. */
+  limits?: RequestLimits;
+  /** A verified license (the entitlement gate): without the `updates` feature agents get no installs. */
+  license?: License;
   log?: (line: string) => void;
 }
 
@@ -76,6 +96,10 @@ export interface RunningProvider {
   scanner: FolderScanner;
   app: Koa;
   server: Server;
+  /** Every route served, public or behind the admin guard (read from the routers). */
+  routes: RouteInfo[];
+  /** Authorized users, agent identity and content URL signing. */
+  security: AdminSecurity & AgentSecurity;
   /** The VerifyDigitalSignature setting and the trusted keys' ids, unless a policy object was passed in. */
   signatures?: { required: boolean; trustedKeys: Array<{ path: string; keyId: string }> };
   /** Stops accepting connections, flushes every actor and closes the store. */
@@ -106,17 +130,47 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
   });
   const logError = (message: string, error: unknown) =>
     options.log?.(`${message}: ${(error as Error)?.stack ?? String(error)}`);
-  const fleet = await openFleet(core, {
-    contactFlushMs: options.contactFlushMs,
-    onError: (error) => logError('a background write failed', error),
-  });
+  const limits = resolveRequestLimits(options.limits);
+  let security: AdminSecurity & AgentSecurity;
+  let fleet: FleetServices;
+  try {
+    security = {
+      ...(await openAdminSecurity(core.store, options.dataDir, options.log)),
+      ...(await openAgentSecurity(core.store, {
+        ...options.agents,
+        dataDir: options.dataDir,
+        log: options.log,
+      })),
+    };
+    fleet = await openFleet(core, {
+      contactFlushMs: options.contactFlushMs,
+      onError: (error) => logError('a background write failed', error),
+    });
+  } catch (error) {
+    await core.close();
+    throw error;
+  }
+  const stopLicenseGate = applyLicenseGate(fleet.config, options.license);
   const maxJsonBytes = options.maxJsonBytes ?? 1024 * 1024;
   const folders = new UpdateFolders(
     core.store,
     { catalog: core.catalog, content: core.content, policy: signaturePolicy },
     {
       settleMs: options.folderSettleMs,
-      reporter: options.importReporter ?? ((event) => options.log?.(describeImportEvent(event))),
+      reporter:
+        options.importReporter ??
+        ((event) => {
+          const description = describeImportEvent(event);
+          options.log?.(description);
+          fleet.activity
+            .append({
+              type: `folder.${event.outcome}`,
+              description,
+              updateId: event.outcome === 'imported' ? event.update.id : undefined,
+              detail: event.folderPath,
+            })
+            .catch((error: unknown) => logError('an activity write failed', error));
+        }),
     },
   );
   await folders.load();
@@ -125,18 +179,30 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
     intervalMs: options.scanIntervalMs,
     onError: (error) => options.log?.(`folder scan failed: ${(error as Error)?.stack ?? String(error)}`),
   });
-  const app = createApp({
+  const parts: AppParts = {
     publicRouters: [
       createHealthRouter(() => core.store.isOpen),
-      createContentRouter({ content: core.content }),
+      createContentRouter({
+        content: core.content,
+        authorize: options.agents?.openContent
+          ? undefined
+          : contentAccess({ keys: security.urlKeys, users: security.users }),
+      }),
       createAgentRouter({
         fleet: fleet.fleet,
         maxCheckInBytes: options.maxCheckInBytes,
         publicUrl: options.publicUrl,
-        identifyAgent: options.identifyAgent,
+        identifyAgent: options.identifyAgent ?? identifyAgentWith(security.identity),
+        contentPath: options.agents?.openContent ? undefined : (sha256) => security.signContentPath(sha256),
       }),
+      ...security.publicRouters,
     ],
+    authenticate: security.authenticate,
+    limits: [closeUnreadRequests(), handlerTimeLimit({ ms: limits.sendTimeoutMs, exempt: isStreamedUpload })],
     adminRouters: [
+      ...security.adminRouters,
+      createLicenseRouter(options.license),
+      createMachineCredentialsRouter(security.identity),
       createAboutRouter({ version: PATCHBAY_VERSION, role: 'local' }),
       createUpdatesRouter({
         catalog: core.catalog,
@@ -158,14 +224,16 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
       createDebugRouter({ machines: hostMachines(core.host), inspector: createHostInspector(core.host) }),
     ],
     log: logError,
-  });
-  const server = app.listen(options.port ?? 8092, options.host ?? '0.0.0.0');
+  };
+  const app = createApp(parts);
+  const server = createLimitedServer(app, limits).listen(options.port ?? 8092, options.host ?? '0.0.0.0');
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
       server.once('error', reject);
     });
   } catch (error) {
+    stopLicenseGate();
     await fleet.close();
     await core.close();
     throw error;
@@ -183,10 +251,13 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
     scanner,
     app,
     server,
+    routes: listRoutes(parts),
+    security,
     signatures: loaded && { required: loaded.required, trustedKeys: loaded.trustedKeys },
     close() {
       closing ??= (async () => {
         await scanner.stop();
+        stopLicenseGate();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
@@ -199,7 +270,7 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
   };
 }
 
-/** One log line for a folder import event, until the activity log takes them. */
+/** One log line (and activity description) for a folder import event. */
 function describeImportEvent(event: FolderImportEvent): string {
   const where = `update folder ${event.folderPath}`;
   switch (event.outcome) {

@@ -27,6 +27,8 @@ export const ERROR_CODES = {
     status: 409,
     meaning: 'An update with the same content and version is already in the catalog.',
   },
+  USER_EXISTS: { status: 409, meaning: 'An authorized user with this name already exists.' },
+  USER_PROTECTED: { status: 409, meaning: 'The last authorized user cannot be removed.' },
   GROUP_PROTECTED: { status: 409, meaning: 'The default group cannot be deleted.' },
   GROUP_EXISTS: { status: 409, meaning: 'A group with this id or name already exists.' },
   SETTINGS_LOCKED: {
@@ -44,10 +46,15 @@ export const ERROR_CODES = {
     status: 400,
     meaning: 'A signing or trusted key is not an Ed25519 key in PEM form.',
   },
+  LICENSE_INVALID: {
+    status: 400,
+    meaning: 'The license is malformed or its signature fails the license key.',
+  },
   BODY_TOO_LARGE: { status: 413, meaning: 'The request body exceeds the route limit.' },
   MESSAGE_TOO_LARGE: { status: 413, meaning: 'A message exceeds the configured maximum message size.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'The Content-Type is not accepted by this route.' },
   RANGE_NOT_SATISFIABLE: { status: 416, meaning: 'The requested byte range lies outside the content.' },
+  METHOD_NOT_ALLOWED: { status: 405, meaning: 'The path exists but does not accept this method.' },
   REQUEST_TIMEOUT: {
     status: 408,
     meaning: 'The request was not received or handled within the send timeout.',

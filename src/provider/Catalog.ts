@@ -37,6 +37,8 @@ export class Catalog extends EventEmitter<{ change: [CatalogChange] }> {
   readonly #content: ContentStore;
   readonly #updates = new Map<string, Update>();
   readonly #serial = new Mailboxes();
+  /** Activations counted but not yet written, per update id (see recordActivation). */
+  readonly #pendingActivations = new Map<string, number>();
   readonly #now: () => Date;
 
   constructor(store: Store, host: ActorHost, content: ContentStore, now: () => Date = () => new Date()) {
@@ -186,10 +188,18 @@ export class Catalog extends EventEmitter<{ change: [CatalogChange] }> {
 
   /** Counts one more activation (a machine reported the update installed). */
   recordActivation(id: string): Promise<Update | undefined> {
+    // Coalesced: a fleet installing one update reports thousands of activations a minute, and one
+    // serial commit each would bound them by the fsync rate. Each call adds to the pending count and
+    // queues a run; the first run to start writes every pending activation in one commit, and the
+    // runs queued behind it (serial per id) find nothing left and resolve once it is durable.
+    this.#pendingActivations.set(id, (this.#pendingActivations.get(id) ?? 0) + 1);
     return this.#serial.run(id, async () => {
       const previous = this.#updates.get(id);
+      const count = this.#pendingActivations.get(id) ?? 0;
+      this.#pendingActivations.delete(id);
       if (!previous) return undefined;
-      const update = { ...previous, activations: previous.activations + 1 };
+      if (count === 0) return previous;
+      const update = { ...previous, activations: previous.activations + count };
       await this.#host.write([this.records.putOp(id, update)]);
       this.#updates.set(id, update);
       this.#emitChange('activated', update, previous);

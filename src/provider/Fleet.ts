@@ -66,14 +66,11 @@ export interface FleetOptions {
   /** Most machines whose check-in state is kept in memory (default 1,000,000). */
   directoryCapacity?: number;
   now?: () => Date;
-  /** Where failures of check-ins recorded in the background are reported. */
-  onError?: (error: unknown) => void;
 }
 
 type MemberSnapshot = { value: unknown; context: FleetMemberContext };
 
 /** Check-ins recorded in the background at once before new ones wait for their commit. */
-const MAX_BACKGROUND_RECORDS = 1024;
 
 /**
  * The provider's view of its machines (issue #3): check-ins, agent events and group membership.
@@ -91,14 +88,11 @@ export class Fleet {
   readonly directory: MachineDirectory;
   readonly #deps: FleetDeps;
   readonly #now: () => Date;
-  readonly #onError: (error: unknown) => void;
-  #backgroundRecords = 0;
 
   constructor(deps: FleetDeps, options: FleetOptions = {}) {
     this.#deps = deps;
     this.directory = new MachineDirectory(options.directoryCapacity ?? 1_000_000);
     this.#now = options.now ?? (() => new Date());
-    this.#onError = options.onError ?? (() => {});
   }
 
   /** Registers (first contact) or updates a machine from its check-in and answers with its plan. */
@@ -106,7 +100,8 @@ export class Fleet {
     const { groups, config, planIndex } = this.#deps;
     const now = this.#now();
     const id = report.machine.id;
-    const entry = this.directory.get(id) ?? (await this.#loadEntry(id));
+    const cached = this.directory.get(id);
+    const entry = cached ?? (await this.#loadEntry(id));
     const isNew = entry === undefined;
     const group = groups.get(entry?.groupId ?? DEFAULT_GROUP_ID) ?? groups.defaultGroup;
     const locked = group.id !== DEFAULT_GROUP_ID;
@@ -114,7 +109,10 @@ export class Fleet {
     const settings = locked || isNew ? groupSettings(group) : report.settings;
     const inventoryHash = fnv1a64(JSON.stringify(report.installed));
     const { index, generation } = planIndex.current();
-    const planKey = `${generation}:${group.id}:${groups.version(group.id)}:${config.version}:${inventoryHash}`;
+    // Hashed, so the directory keeps 8 bytes of it per machine.
+    const planKey = fnv1a64(
+      `${generation}:${group.id}:${groups.version(group.id)}:${config.version}:${inventoryHash}`,
+    );
     let actions: PlannedAction[] | undefined;
     let etag: string;
     if (entry !== undefined && entry.planKey === planKey) {
@@ -124,21 +122,11 @@ export class Fleet {
       etag = planEtag(actions.map((planned) => planned.action));
     }
     const { machine, status } = report;
-    const recordKey =
-      fnv1a64(
-        JSON.stringify([
-          machine.name,
-          machine.ip ?? null,
-          machine.agentVersion ?? null,
-          status,
-          settings,
-          group.id,
-        ]),
-      ) + inventoryHash;
+    const recordKey = recordKeyOf(machine, status, settings, group.id, inventoryHash);
     if (entry !== undefined && entry.recordKey === recordKey && entry.planEtag === etag) {
-      entry.planKey = planKey;
-      entry.lastContact = now.getTime();
-      this.#deps.contacts.touch(id, entry.lastContact);
+      if (cached) this.directory.touch(id, planKey, now.getTime());
+      else this.directory.set(id, { ...entry, planKey, lastContact: now.getTime() });
+      this.#deps.contacts.touch(id, now.getTime());
     } else {
       actions ??= this.#plan(report.installed, group, index);
       this.directory.set(id, {
@@ -278,22 +266,36 @@ export class Fleet {
   async #loadEntry(id: string): Promise<DirectoryEntry | undefined> {
     const snapshot = (await this.#deps.host.peek('machine', id)) as MemberSnapshot | undefined;
     if (snapshot === undefined) return undefined;
-    // Known machine, unknown last report: the first check-in after a restart is recorded.
+    const context = snapshot.context;
+    // Rebuild the keys of the last recorded check-in from the snapshot, so that after a restart an
+    // unchanged check-in costs one read, not one write: otherwise the first check-in of every machine
+    // (a whole fleet within one check interval) would be a recorded one. A machine never checked in,
+    // or with a check failure that only a recorded check-in clears, is recorded ('' matches nothing).
+    const recorded =
+      snapshot.value !== 'registered' && context.checkIns > 0 && context.checkFailure === undefined;
+    const status: CheckInReport['status'] = { restartRequired: context.restartRequired };
+    if (context.agentError !== undefined) status.lastError = context.agentError;
     return {
-      groupId: snapshot.context.groupId,
-      recordKey: '',
+      groupId: context.groupId,
+      recordKey: recorded
+        ? recordKeyOf(
+            context,
+            status,
+            context.settings,
+            context.groupId,
+            fnv1a64(JSON.stringify(context.installed)),
+          )
+        : '',
       planKey: '',
-      planEtag: '',
-      lastContact: Date.parse(snapshot.context.lastContact),
+      planEtag: recorded ? planEtag(context.pending) : '',
+      lastContact: Date.parse(context.lastContact),
     };
   }
 
   /**
-   * Records a check-in in the machine's actor. A first contact creates the actor with the check-in
-   * and waits for the commit: registration and its default group must be durable. A later check-in
-   * is soft state (the agent resends its whole inventory every time, so one lost in a crash is
-   * recorded again by the next), so it is delivered in order but committed in the background, with at
-   * most MAX_BACKGROUND_RECORDS in flight before check-ins wait for their commit.
+   * Records a check-in in the machine's actor and resolves once its snapshot is committed: the reply
+   * acknowledges what the provider now holds about the machine, so it must be durable. Group commit
+   * keeps this cheap: many machines' check-ins share one LevelDB batch.
    */
   async #record(
     report: CheckInReport,
@@ -351,16 +353,7 @@ export class Fleet {
           throw error;
         },
       );
-    if (isNew || this.#backgroundRecords >= MAX_BACKGROUND_RECORDS) {
-      await recording;
-      return;
-    }
-    this.#backgroundRecords++;
-    recording
-      .catch((error: unknown) => this.#onError(error))
-      .finally(() => {
-        this.#backgroundRecords--;
-      });
+    await recording;
   }
 
   /** Index and activity writes that go with a recorded check-in (`previous` undefined: a new machine). */
@@ -432,12 +425,30 @@ export class Fleet {
         },
       },
     );
-    const entry = this.directory.get(id);
-    if (entry) {
-      entry.groupId = group.id;
-      entry.recordKey = '';
-    }
+    this.directory.moveTo(id, group.id);
   }
+}
+
+/**
+ * The key of what a recorded check-in stores besides the plan: identity, status, settings, group
+ * and the inventory's hash. Computed from a report, or from a snapshot after a restart.
+ */
+function recordKeyOf(
+  machine: { name: string; ip?: string; agentVersion?: string },
+  status: CheckInReport['status'],
+  settings: MachineSettings,
+  groupId: string,
+  inventoryHash: string,
+): string {
+  const described = [
+    machine.name,
+    machine.ip ?? null,
+    machine.agentVersion ?? null,
+    status,
+    settings,
+    groupId,
+  ];
+  return fnv1a64(JSON.stringify(described)) + inventoryHash;
 }
 
 function identityOf(context: FleetMemberContext): IndexedIdentity {

@@ -144,7 +144,14 @@ export class FleetQueries {
       if (since !== undefined && lastContact < since.getTime()) continue;
       const group = this.#groupOf(member.context);
       const plan = this.#deps.fleet.planFor(member.context.installed, group).map((planned) => planned.action);
-      const status = memberStatus(member.context, plan, lastContact, now, staleAfterMs);
+      const status = memberStatus(
+        member.context,
+        plan,
+        lastContact,
+        now,
+        staleAfterMs,
+        this.#deps.config.licenseNote,
+      );
       report[status.status].push({
         id: member.id,
         name: member.context.name,
@@ -193,6 +200,7 @@ export class FleetQueries {
       lastContact,
       this.#now(),
       this.#deps.config.settings.staleAfterMs,
+      this.#deps.config.licenseNote,
     );
     const summary: MachineSummary = {
       id: member.id,

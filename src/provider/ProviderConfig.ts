@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { RecordRepository } from '../../storage/RecordRepository.ts';
 import type { Store } from '../../storage/Store.ts';
+import type { LicenseGate } from '../domain/license.ts';
 import type { PlanPolicy } from '../domain/planPolicy.ts';
 import type { ActorHost } from '../runtime/ActorHost.ts';
 
@@ -44,6 +45,7 @@ export class ProviderConfig extends EventEmitter<{ change: [ProviderSettings, Pr
   readonly #host: ActorHost;
   #settings: ProviderSettings = DEFAULT_PROVIDER_SETTINGS;
   #policy: PlanPolicy = { platformVersions: {} };
+  #gate: LicenseGate = { updatesAllowed: true };
   #version = 0;
 
   constructor(store: Store, host: ActorHost) {
@@ -68,9 +70,24 @@ export class ProviderConfig extends EventEmitter<{ change: [ProviderSettings, Pr
     return this.#version;
   }
 
-  /** The plan policy the settings imply. */
+  /** The plan policy the settings (and the license gate) imply. */
   get policy(): PlanPolicy {
     return this.#policy;
+  }
+
+  /** The report note when the license withholds installs ("license does not allow updates"), else undefined. */
+  get licenseNote(): string | undefined {
+    return this.#gate.note;
+  }
+
+  /**
+   * Applies the license gate (src/domain/license.ts): when it withholds updates, plans offer no
+   * installs. Bumps `version` on a change so cached check-in plans are recomputed.
+   */
+  setLicenseGate(gate: LicenseGate): void {
+    if (gate.updatesAllowed === this.#gate.updatesAllowed && gate.note === this.#gate.note) return;
+    this.#gate = gate;
+    this.#set(this.#settings);
   }
 
   /** Applies `patch`, persists it, and resolves with the new settings. */
@@ -94,7 +111,7 @@ export class ProviderConfig extends EventEmitter<{ change: [ProviderSettings, Pr
 
   #set(settings: ProviderSettings): void {
     this.#settings = settings;
-    this.#policy = { platformVersions: settings.platformVersions };
+    this.#policy = { platformVersions: settings.platformVersions, updatesAllowed: this.#gate.updatesAllowed };
     this.#version++;
   }
 }

@@ -28,8 +28,9 @@ export interface MemberStatus {
 /**
  * Classifies a machine for the report (the rules are in docs/fleet.md):
  * 1. **ErrorState** when the agent reported a download/install/remove failure not resolved since, a
- *    failed check, an error in its check-in status, or when it has not checked in for `staleAfterMs`
- *    ("not contacted since …");
+ *    failed check, an error in its check-in status, when it has not checked in for `staleAfterMs`
+ *    ("not contacted since …"), or when a license withholds updates (`licenseNote`, e.g. "license
+ *    does not allow updates");
  * 2. otherwise **NeedsAttention** when the current plan (against today's catalog) has actions, or
  *    a restart is required;
  * 3. otherwise **UpToDate**.
@@ -44,11 +45,15 @@ export function memberStatus(
   lastContactMs: number,
   now: Date,
   staleAfterMs: number,
+  licenseNote?: string,
 ): MemberStatus {
   const notes = memberNotes({ ...context, pending: [...plan] });
   const stale = now.getTime() - lastContactMs > staleAfterMs;
   if (stale) notes.unshift(`not contacted since ${new Date(lastContactMs).toISOString()}`);
+  // A license without the updates feature leaves every machine unable to update: an error state.
+  if (licenseNote !== undefined) notes.unshift(licenseNote);
   const failing =
+    licenseNote !== undefined ||
     stale ||
     context.failures.length > 0 ||
     context.checkFailure !== undefined ||

@@ -1,3 +1,5 @@
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ActivityLog } from './ActivityLog.ts';
 import { logAdminChanges } from './adminActivity.ts';
 import { EventSequences } from './EventSequences.ts';
@@ -31,7 +33,7 @@ export interface FleetServices {
   contacts: LastContacts;
   fleet: Fleet;
   queries: FleetQueries;
-  /** Stops listening and writes pending last-contact times; call before closing the core. */
+  /** Stops listening, writes pending last-contact times and the directory dump; call before closing the core. */
   close(): Promise<void>;
 }
 
@@ -64,13 +66,21 @@ export async function openFleet(core: ProviderCore, options: OpenFleetOptions = 
       contacts,
       sequences: new EventSequences(store),
     },
-    { directoryCapacity: options.directoryCapacity, now, onError: options.onError },
+    { directoryCapacity: options.directoryCapacity, now },
   );
   const queries = new FleetQueries(
     { store, host, fleet, groups, config, index, activity, contacts, catalog },
     now,
   );
   const stopLogging = logAdminChanges(activity, catalog, groups, config, options.onError);
+  const dumpPath = join(core.dataDir, DIRECTORY_DUMP);
+  const dump = await takeDirectoryDump(dumpPath);
+  const loading = dump
+    ? fleet.directory.load(dump).then(
+        () => {},
+        (error: unknown) => options.onError?.(error),
+      )
+    : Promise.resolve();
   return {
     config,
     groups,
@@ -84,6 +94,34 @@ export async function openFleet(core: ProviderCore, options: OpenFleetOptions = 
       stopLogging();
       planIndex.close();
       await contacts.close();
+      await loading;
+      // Every check-in recorded in the background is committed (or has invalidated its entry) first.
+      await host.flush();
+      await writeFile(`${dumpPath}.tmp`, fleet.directory.serialize());
+      await rename(`${dumpPath}.tmp`, dumpPath);
     },
   };
+}
+
+/**
+ * The machine directory as a clean shutdown left it (MachineDirectory.serialize), so that a restart
+ * answers unchanged check-ins from memory again as soon as it is loaded, instead of reading every
+ * machine's snapshot once (a whole fleet within the first check interval).
+ */
+const DIRECTORY_DUMP = 'machine-directory.bin';
+
+/**
+ * Reads the dump and deletes it before anything is served: only a clean shutdown writes one, so a
+ * crash after this start can never leave an out-of-date dump for the next.
+ */
+async function takeDirectoryDump(path: string): Promise<Buffer | undefined> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  await rm(path, { force: true });
+  return bytes;
 }

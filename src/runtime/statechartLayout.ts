@@ -1,4 +1,3 @@
-import elkBundled from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
 import type { GraphEdge, GraphNode, MachineGraph } from './machineGraph.ts';
 import { edgeLabelLines, nodeBodyLines, nodeTitle, TEXT, textWidth } from './statechartText.ts';
@@ -165,6 +164,9 @@ export async function layoutStatechart(graph: MachineGraph): Promise<StatechartL
 
   // elkjs is CommonJS: Node hands us module.exports, whose `default` is the same constructor
   // (and the one its typings declare). The bundled build falls back to running ELK in-thread.
+  // Imported on first use: it is 1.6 MB of JavaScript, which a provider start would otherwise parse
+  // (and scan for exports) before serving its first check-in, for a debug page.
+  const { default: elkBundled } = await import('elkjs/lib/elk.bundled.js');
   const root: ElkNode = await new elkBundled.default().layout({
     id: '__chart',
     layoutOptions: ROOT_OPTIONS,

@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnProvider } from '../helpers/childProvider.ts';
 import { makeTempDir } from '../helpers/tempDir.ts';
-import { testManifest, uploadPackage } from '../helpers/testProvider.ts';
+import { adminHeaders, testManifest, uploadPackage } from '../helpers/testProvider.ts';
 import { runCli } from './runCli.ts';
 
 const test = suite('patchbay provider signature flags');
@@ -13,9 +13,14 @@ test('by default an unsigned upload is refused and a signed one accepted', async
   const { dir, cleanup } = await makeTempDir();
   const provider = await spawnProvider(dir);
   try {
-    const unsigned = await uploadPackage(provider.url, testManifest(), 'x', 'x.tar.gz', { signature: null });
+    const unsigned = await uploadPackage(provider.url, testManifest(), 'x', 'x.tar.gz', {
+      signature: null,
+      headers: adminHeaders(provider.adminToken),
+    });
     assert.is(unsigned.body.error.code, 'SIGNATURE_MISSING');
-    const signed = await uploadPackage(provider.url, testManifest(), 'x', 'x.tar.gz');
+    const signed = await uploadPackage(provider.url, testManifest(), 'x', 'x.tar.gz', {
+      headers: adminHeaders(provider.adminToken),
+    });
     assert.is(signed.status, 201);
     assert.is(signed.body.signed, true);
   } finally {
@@ -28,7 +33,10 @@ test('--no-verify-signatures accepts an unsigned upload', async () => {
   const { dir, cleanup } = await makeTempDir();
   const provider = await spawnProvider(dir, ['--no-verify-signatures']);
   try {
-    const unsigned = await uploadPackage(provider.url, testManifest(), 'x', 'x.tar.gz', { signature: null });
+    const unsigned = await uploadPackage(provider.url, testManifest(), 'x', 'x.tar.gz', {
+      signature: null,
+      headers: adminHeaders(provider.adminToken),
+    });
     assert.is(unsigned.status, 201);
     assert.is(unsigned.body.signed, false);
   } finally {

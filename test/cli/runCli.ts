@@ -11,10 +11,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `patchbay <args>` as a child process, the way a user would, and collects its output. */
-export function runCli(args: string[]): Promise<CliResult> {
+/** Runs `patchbay <args>` as a child process, the way a user would, and collects its output; `input` goes to its stdin. */
+export function runCli(args: string[], input?: string): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       ['--import', 'tsx', 'src/cli/main.ts', ...args],
       { cwd: REPO_ROOT, encoding: 'utf8' },
@@ -23,5 +23,6 @@ export function runCli(args: string[]): Promise<CliResult> {
         resolve({ code, stdout, stderr });
       },
     );
+    if (input !== undefined) child.stdin?.end(input);
   });
 }

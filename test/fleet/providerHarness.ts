@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { type RunningProvider, startProviderServer } from '../../src/cli/providerServer.ts';
 import { makeTempDir } from '../helpers/tempDir.ts';
 
@@ -27,14 +29,35 @@ export async function startHarness(options: { maxCheckInBytes?: number } = {}): 
     maxCheckInBytes: options.maxCheckInBytes,
     log: (line) => console.error(line),
   });
+  // The harness calls admin routes as the admin and agent routes as the agents would: the first
+  // check-in of a machine carries the enrollment key, later calls the machine secret it was given.
+  const adminToken = (await readFile(join(dir, 'admin-token'), 'utf8')).trim();
+  const enrollmentKey = (await readFile(join(dir, 'enrollment-key'), 'utf8')).trim();
+  const secrets = new Map<string, string>();
+  const credentials = (path: string, body: unknown): Record<string, string> => {
+    if (!path.startsWith('/agent/v1/')) return { authorization: `Bearer ${adminToken}` };
+    const parsed = body as { machine?: { id?: unknown }; machineId?: unknown } | undefined;
+    const id = String(parsed?.machine?.id ?? parsed?.machineId ?? '');
+    const secret = secrets.get(id);
+    if (secret !== undefined) return { authorization: `Machine ${id}:${secret}` };
+    return path === '/agent/v1/checkin' ? { 'x-patchbay-enrollment': enrollmentKey } : {};
+  };
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${provider.url}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: {
+        ...credentials(path, typeof body === 'string' ? undefined : body),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
-    return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
+    const parsed = text === '' ? undefined : JSON.parse(text);
+    if (typeof parsed?.machineSecret === 'string') {
+      secrets.set(String((body as { machine: { id: string } }).machine.id), parsed.machineSecret);
+      delete parsed.machineSecret;
+    }
+    return { status: response.status, body: parsed };
   };
   return {
     provider,
@@ -45,7 +68,11 @@ export async function startHarness(options: { maxCheckInBytes?: number } = {}): 
       const form = new FormData();
       form.append('manifest', JSON.stringify({ installProperties: {}, ...manifest }));
       form.append('file', new Blob([randomBytes(64)]), `${manifest.version}.tar.gz`);
-      const response = await fetch(`${provider.url}/api/v1/updates`, { method: 'POST', body: form });
+      const response = await fetch(`${provider.url}/api/v1/updates`, {
+        method: 'POST',
+        body: form,
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
       const body = await response.json();
       if (response.status !== 201)
         throw new Error(`upload failed: ${response.status} ${JSON.stringify(body)}`);

@@ -58,7 +58,10 @@ test('three machines, a group, two patches and a removal behave as the manual sa
         reply.body.actions.map((action: Json) => [action.kind, action.update.id]),
         [['install', patch1.id]],
       );
-      assert.equal(reply.body.actions[0].update.urls, [`${h.url}/content/${patch1.sha256}`]);
+      assert.equal(reply.body.actions[0].update.urls, [
+        `${h.url}${h.provider.security.signContentPath(patch1.sha256)}`,
+      ]);
+      assert.is((await fetch(reply.body.actions[0].update.urls[0], { method: 'HEAD' })).status, 200);
       replies[id] = reply.body;
     }
     assert.equal(replies.m1.group, { id: 'default', name: 'Default', locked: false });
@@ -238,7 +241,8 @@ bad('an unknown event type is 400 INVALID_REQUEST and no event of the batch is k
   }
 });
 
-bad('events from an unknown machine are 404 MACHINE_NOT_FOUND', async () => {
+// An unknown machine has no secret to present, so it is refused before anything is looked up.
+bad('events from an unknown machine are 401 UNAUTHENTICATED', async () => {
   const h = await startHarness();
   try {
     const before = await storedCounts(h);
@@ -246,8 +250,8 @@ bad('events from an unknown machine are 404 MACHINE_NOT_FOUND', async () => {
       machineId: 'ghost',
       events: [{ type: 'check.failed', at: at() }],
     });
-    assert.is(reply.status, 404);
-    assert.is(reply.body.error.code, 'MACHINE_NOT_FOUND');
+    assert.is(reply.status, 401);
+    assert.is(reply.body.error.code, 'UNAUTHENTICATED');
     assert.equal(await storedCounts(h), before);
   } finally {
     await h.close();

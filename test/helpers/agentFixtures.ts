@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ArchiveInstaller } from '../../src/agent/installers/archiveInstaller.ts';
 import { Inventory } from '../../src/agent/inventory.ts';
-import { uploadPackage } from './testProvider.ts';
+import { uploadPackage, withRememberedAdmin } from './testProvider.ts';
 import { TEST_PUBLIC_KEY_PATH } from './testSigning.ts';
 
 const PACKAGES = fileURLToPath(new URL('../../fixtures/packages/', import.meta.url));
@@ -48,7 +48,7 @@ export async function publish(
 export async function setState(providerUrl: string, id: string, state: string): Promise<void> {
   const response = await fetch(new URL(`/api/v1/updates/${id}`, providerUrl), {
     method: 'PATCH',
-    headers: { 'content-type': 'application/json' },
+    headers: withRememberedAdmin(providerUrl, { 'content-type': 'application/json' }),
     body: JSON.stringify({ state }),
   });
   if (response.status !== 200)

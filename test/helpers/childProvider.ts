@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { readAdminToken, rememberAdminToken } from './testProvider.ts';
 import { TEST_PUBLIC_KEY_PATH } from './testSigning.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
@@ -8,6 +9,8 @@ const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 export interface ChildProvider {
   url: string;
   child: ChildProcess;
+  /** The admin API token from `<dataDir>/admin-token`. */
+  adminToken: string;
   /** SIGKILLs the process and waits for it to be gone. */
   kill(): Promise<void>;
   /** Sends SIGTERM and waits for a clean exit; resolves with the exit code. */
@@ -16,9 +19,15 @@ export interface ChildProvider {
 
 /**
  * Starts `patchbay provider --data <dataDir> --port 0 --trusted-key fixtures/keys/test-signing.pub`
- * (signature verification on, trusting the TEST-ONLY key) and waits for its "listening" line.
+ * (signature verification on, trusting the TEST-ONLY key) and waits for its "listening" line. The
+ * admin token is read from `<dataDir>/admin-token` unless given (a store whose users came from the
+ * CLI has none).
  */
-export async function spawnProvider(dataDir: string, extraArgs: string[] = []): Promise<ChildProvider> {
+export async function spawnProvider(
+  dataDir: string,
+  extraArgs: string[] = [],
+  options: { adminToken?: string } = {},
+): Promise<ChildProvider> {
   const child = spawn(
     process.execPath,
     [
@@ -56,9 +65,12 @@ export async function spawnProvider(dataDir: string, extraArgs: string[] = []): 
   });
   child.stderr!.resume();
   child.stdout!.resume();
+  const adminToken = options.adminToken ?? (await readAdminToken(dataDir));
+  rememberAdminToken(url, adminToken);
   return {
     url,
     child,
+    adminToken,
     async kill() {
       child.kill('SIGKILL');
       await exited;

@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { AGENT_EVENT_TYPES } from '../../src/domain/agentEvent.ts';
 import { e2eConfig, type FixturePackage, seedInstalled } from './agentFixtures.ts';
 import { type ChildAgent, spawnAgent } from './childAgent.ts';
@@ -17,6 +20,19 @@ export interface ActivityItem {
 /** Processes and folders an e2e test made, removed in reverse order by `dispose`. */
 export class E2eWorld {
   readonly #cleanups: (() => Promise<unknown>)[] = [];
+  // Every provider of a world shares one enrollment key, as a fleet's providers would.
+  readonly enrollmentKey = `pbe_e2e-${randomBytes(16).toString('hex')}`;
+  #keyFile?: string;
+
+  async #enrollmentKeyFile(): Promise<string> {
+    if (!this.#keyFile) {
+      const temp = await makeTempDir('pb-e2e-keys-');
+      this.#cleanups.push(temp.cleanup);
+      this.#keyFile = join(temp.dir, 'enrollment-key');
+      await writeFile(this.#keyFile, `${this.enrollmentKey}\n`, { mode: 0o600 });
+    }
+    return this.#keyFile;
+  }
 
   /** Starts `patchbay provider` trusting the test signing key. */
   async provider(dir?: string): Promise<ChildProvider & { dir: string }> {
@@ -26,7 +42,12 @@ export class E2eWorld {
       this.#cleanups.push(temp.cleanup);
       folder = temp.dir;
     }
-    const provider = await spawnProvider(folder, ['--trusted-key', TEST_PUBLIC_KEY_PATH]);
+    const provider = await spawnProvider(folder, [
+      '--trusted-key',
+      TEST_PUBLIC_KEY_PATH,
+      '--enrollment-key',
+      await this.#enrollmentKeyFile(),
+    ]);
     this.#cleanups.push(() => provider.kill());
     return Object.assign(provider, { dir: folder });
   }
@@ -44,9 +65,13 @@ export class E2eWorld {
       dir = temp.dir;
       for (const { pkg, id } of options.seed ?? []) await seedInstalled(dir, pkg, id);
     }
-    const agent = await spawnAgent(dir, e2eConfig({ providers, ...config }), {
-      clockOffsetMs: options.clockOffsetMs,
-    });
+    const agent = await spawnAgent(
+      dir,
+      e2eConfig({ providers, enrollmentKey: this.enrollmentKey, ...config }),
+      {
+        clockOffsetMs: options.clockOffsetMs,
+      },
+    );
     this.#cleanups.push(() => agent.kill());
     return Object.assign(agent, { dir });
   }

@@ -12,10 +12,11 @@ export type UploadPart = 'manifest' | 'signature' | 'file';
 
 /**
  * Uploads a package with its sidecars as they are on disk, every part a file part (like
- * `curl -F manifest=@x.manifest.json -F signature=@x.sig -F file=@x`), in the order given.
+ * `curl -F manifest=@x.manifest.json -F signature=@x.sig -F file=@x`), in the order given; a
+ * target with an `adminToken` (a test provider) sends it as the bearer token.
  */
 export async function uploadFixture(
-  baseUrl: string,
+  target: string | { url: string; adminToken?: string },
   packagePath: string,
   parts: UploadPart[] = ['manifest', 'signature', 'file'],
 ): Promise<{ status: number; body: any }> {
@@ -29,7 +30,13 @@ export async function uploadFixture(
           : `${packagePath}.sig`;
     form.append(part, new Blob([await readFile(path)]), basename(path));
   }
-  const response = await fetch(new URL('/api/v1/updates', baseUrl), { method: 'POST', body: form });
+  const baseUrl = typeof target === 'string' ? target : target.url;
+  const adminToken = typeof target === 'string' ? undefined : target.adminToken;
+  const response = await fetch(new URL('/api/v1/updates', baseUrl), {
+    method: 'POST',
+    body: form,
+    headers: adminToken === undefined ? {} : { authorization: `Bearer ${adminToken}` },
+  });
   const text = await response.text();
   return { status: response.status, body: text.length > 0 ? JSON.parse(text) : undefined };
 }

@@ -1,3 +1,6 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ADMIN_TOKEN_FILE } from '../../src/cli/adminSecurity.ts';
 import {
   type ProviderServerOptions,
   type RunningProvider,
@@ -9,8 +12,19 @@ import { signBytes, TEST_PUBLIC_KEY_PATH } from './testSigning.ts';
 /** A provider on 127.0.0.1 with a port chosen by the OS and a fresh data folder. */
 export interface TestProvider extends RunningProvider {
   dataDir: string;
-  /** Sends JSON (or nothing) and returns status and parsed body. */
+  /** The initial admin API token the provider wrote to `<data>/admin-token`. */
+  adminToken: string;
+  /** Sends JSON (or nothing) as the admin and returns status and parsed body. */
   json(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  /** The signed path (`/content/<sha256>?exp=…&sig=…`) a check-in would hand an agent. */
+  contentPath(sha256: string): string;
+  /** Sends JSON (or nothing) with only the given headers: no admin token (for 401 tests). */
+  anonymous(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any }>;
   /** Uploads a package through POST /api/v1/updates, signed with the test key unless `extra` says otherwise. */
   upload(
     manifest: unknown,
@@ -35,20 +49,60 @@ export async function startTestProvider(options: Partial<ProviderServerOptions> 
     trustedKeyFiles: [TEST_PUBLIC_KEY_PATH],
     ...options,
   });
+  const adminToken = await readAdminToken(options.dataDir ?? dir);
+  const auth = adminHeaders(adminToken);
   return Object.assign(running, {
-    dataDir: dir,
-    json: (method: string, path: string, body?: unknown) => requestJson(running.url, method, path, body),
+    dataDir: options.dataDir ?? dir,
+    adminToken,
+    json: (method: string, path: string, body?: unknown) =>
+      requestJson(running.url, method, path, body, auth),
+    contentPath: (sha256: string) => running.security.signContentPath(sha256),
+    anonymous: (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+      requestJson(running.url, method, path, body, headers),
     upload: (
       manifest: unknown,
       bytes: Uint8Array | string,
       fileName = 'package.tar.gz',
-      extra?: UploadExtra,
-    ) => uploadPackage(running.url, manifest, bytes, fileName, extra),
+      extra: UploadExtra = {},
+    ) =>
+      uploadPackage(running.url, manifest, bytes, fileName, {
+        ...extra,
+        headers: { ...auth, ...extra.headers },
+      }),
     async dispose() {
       await running.close();
       await cleanup();
     },
   });
+}
+
+// Admin tokens of child providers by base URL (test/helpers/childProvider.ts registers them), so
+// helpers that call a child's admin API by URL alone (e2e fixtures, activity) authenticate.
+const CHILD_ADMIN_TOKENS = new Map<string, string>();
+
+/** Remembers the admin token of a provider at `baseUrl` for {@link requestJson} and {@link uploadPackage}. */
+export function rememberAdminToken(baseUrl: string, token: string): void {
+  CHILD_ADMIN_TOKENS.set(new URL(baseUrl).origin, token);
+}
+
+/** The remembered admin headers for `baseUrl`, unless `headers` already authenticate. */
+export function withRememberedAdmin(
+  baseUrl: string,
+  headers: Record<string, string> = {},
+): Record<string, string> {
+  const token = CHILD_ADMIN_TOKENS.get(new URL(baseUrl).origin);
+  const hasAuth = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
+  return token === undefined || hasAuth ? headers : { ...headers, authorization: `Bearer ${token}` };
+}
+
+/** The admin token a provider wrote to `<dataDir>/admin-token` at its first start. */
+export async function readAdminToken(dataDir: string): Promise<string> {
+  return (await readFile(join(dataDir, ADMIN_TOKEN_FILE), 'utf8')).trim();
+}
+
+/** The Authorization header that carries an admin API token. */
+export function adminHeaders(token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}` };
 }
 
 /** Sends a JSON request to `baseUrl` and parses the reply (undefined for an empty body). */
@@ -59,9 +113,10 @@ export async function requestJson(
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; body: any }> {
+  const sent = path.startsWith('/api/v1/') ? withRememberedAdmin(baseUrl, headers) : headers;
   const response = await fetch(new URL(path, baseUrl), {
     method,
-    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    headers: body === undefined ? sent : { 'content-type': 'application/json', ...sent },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();
@@ -93,7 +148,7 @@ export async function uploadPackage(
   const response = await fetch(new URL('/api/v1/updates', baseUrl), {
     method: 'POST',
     body: form,
-    headers: extra.headers,
+    headers: withRememberedAdmin(baseUrl, extra.headers),
   });
   const text = await response.text();
   return { status: response.status, body: text.length > 0 ? JSON.parse(text) : undefined };

@@ -47,7 +47,12 @@ test('settings persist across a restart of the provider', async () => {
     await provider.fleet.config.update({ platformVersions: { CIC: '15.02.00.00' }, staleAfterMs: 3_600_000 });
     await provider.close();
     provider = await startProviderServer({ dataDir: dir, port: 0, host: '127.0.0.1', sync: false });
-    const body = (await (await fetch(`${provider.url}/api/v1/config`)).json()) as Record<string, unknown>;
+    const { readAdminToken, adminHeaders } = await import('../helpers/testProvider.ts');
+    const headers = adminHeaders(await readAdminToken(dir));
+    const body = (await (await fetch(`${provider.url}/api/v1/config`, { headers })).json()) as Record<
+      string,
+      unknown
+    >;
     assert.equal(body.platformVersions, { CIC: '15.02.00.00' });
     assert.is(body.staleAfterMs, 3_600_000);
     await provider.close();

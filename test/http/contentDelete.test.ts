@@ -19,11 +19,11 @@ test('after the last update holding a hash is deleted, GET /content is 404 CONTE
   const second = (await provider.upload(testManifest({ version: '25.01.01.04' }), bytes)).body;
   assert.is(first.sha256, second.sha256);
   assert.is((await provider.json('DELETE', `/api/v1/updates/${first.id}`)).status, 204);
-  const kept = await fetch(`${provider.url}/content/${first.sha256}`);
+  const kept = await fetch(`${provider.url}${provider.contentPath(first.sha256)}`);
   assert.is(kept.status, 200, 'still referenced by the second update');
   assert.is((await kept.arrayBuffer()).byteLength, bytes.length);
   assert.is((await provider.json('DELETE', `/api/v1/updates/${second.id}`)).status, 204);
-  const gone = await fetch(`${provider.url}/content/${first.sha256}`);
+  const gone = await fetch(`${provider.url}${provider.contentPath(first.sha256)}`);
   assert.is(gone.status, 404);
   assert.is(((await gone.json()) as { error: { code: string } }).error.code, 'CONTENT_NOT_FOUND');
 });
@@ -31,7 +31,7 @@ test('after the last update holding a hash is deleted, GET /content is 404 CONTE
 test('a download under way when its update is deleted still completes with every byte', async () => {
   const bytes = randomBytes(8 * 1024 * 1024);
   const update = (await provider.upload(testManifest(), bytes)).body;
-  const response = await fetch(`${provider.url}/content/${update.sha256}`);
+  const response = await fetch(`${provider.url}${provider.contentPath(update.sha256)}`);
   const reader = response.body!.getReader();
   const chunks: Uint8Array[] = [];
   const firstChunk = await reader.read();

@@ -26,8 +26,14 @@ test.after(async () => {
   await provider.dispose();
 });
 
+/** Content paths are requested signed, with the query a check-in would hand an agent. */
+const signed = (path: string) => {
+  const sha = /^\/content\/([0-9a-fA-F]{64})$/.exec(path)?.[1];
+  return sha === undefined ? path : `${path}?${provider.contentPath(sha.toLowerCase()).split('?')[1]}`;
+};
+
 const get = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
-  fetch(`${provider.url}${path}`, { method, headers });
+  fetch(`${provider.url}${signed(path)}`, { method, headers });
 
 /** A raw HTTP request, so paths reach the server exactly as written (fetch would normalise `..`). */
 function rawRequest(baseUrl: string, path: string): Promise<{ status: number; body: string }> {
@@ -196,8 +202,10 @@ test('curl -C - resumes an interrupted download to identical bytes', async () =>
     await writeFile(target, BYTES.subarray(0, 1024 * 1024 + 5));
     if (hasCurl) {
       await new Promise<void>((resolve, reject) =>
-        execFile('curl', ['-sS', '-f', '-C', '-', '-o', target, `${provider.url}/content/${SHA}`], (error) =>
-          error ? reject(error) : resolve(),
+        execFile(
+          'curl',
+          ['-sS', '-f', '-C', '-', '-o', target, `${provider.url}${signed(`/content/${SHA}`)}`],
+          (error) => (error ? reject(error) : resolve()),
         ),
       );
     } else {

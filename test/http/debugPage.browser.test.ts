@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startTestProvider, type TestProvider, testManifest } from '../helpers/testProvider.ts';
+import { adminHeaders, startTestProvider, type TestProvider, testManifest } from '../helpers/testProvider.ts';
 import { type DebugServer, startDebugServer } from '../support/debugServer.ts';
 
 /**
@@ -74,6 +74,8 @@ if (!existsSync(CHROMIUM)) {
   provider.before(async () => {
     running = await startTestProvider();
     browser = await openBrowser();
+    // /debug is an admin page: the browser sends the admin token like an API client would.
+    await browser.page.setExtraHTTPHeaders(adminHeaders(running.adminToken));
   });
 
   provider.after(async () => {

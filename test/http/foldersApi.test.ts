@@ -155,7 +155,7 @@ test('POST /:id/import imports the chosen packages into PreApproval and removes 
   );
   const updates = (await provider.json('GET', '/api/v1/updates')).body;
   assert.equal(updates.map((update: any) => update.fileName).sort(), [good, other].sort());
-  const served = await fetch(`${provider.url}/content/${body.results[0].update.sha256}`);
+  const served = await fetch(`${provider.url}${provider.contentPath(body.results[0].update.sha256)}`);
   assert.is(served.status, 200);
   assert.is((await served.arrayBuffer()).byteLength, body.results[0].update.size);
 });

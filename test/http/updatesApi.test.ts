@@ -6,6 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { verifyDigest } from '../../src/domain/packageSignature.ts';
 import {
+  adminHeaders,
   startTestProvider,
   type TestProvider,
   testManifest,
@@ -101,7 +102,7 @@ test('PATCH with malformed JSON, a missing state, or the wrong media type change
   assert.is(missing.body.error.details.field, 'state');
   const response = await fetch(`${provider.url}/api/v1/updates/${update.id}`, {
     method: 'PATCH',
-    headers: { 'content-type': 'text/plain' },
+    headers: { 'content-type': 'text/plain', ...adminHeaders(provider.adminToken) },
     body: 'state=GA',
   });
   assert.is(response.status, 415);
@@ -230,7 +231,11 @@ test('an upload over the size limit is 413 BODY_TOO_LARGE and leaves no file', a
 test('an upload without a file part or as JSON is refused', async () => {
   const form = new FormData();
   form.append('manifest', JSON.stringify(testManifest()));
-  const noFile = await fetch(`${provider.url}/api/v1/updates`, { method: 'POST', body: form });
+  const noFile = await fetch(`${provider.url}/api/v1/updates`, {
+    method: 'POST',
+    body: form,
+    headers: adminHeaders(provider.adminToken),
+  });
   assert.is(noFile.status, 400);
   assert.is(((await noFile.json()) as { error: { details: { field: string } } }).error.details.field, 'file');
   const asJson = await provider.json('POST', '/api/v1/updates', testManifest());
@@ -247,7 +252,9 @@ test('a JSON body over the admin limit is 413', async () => {
 });
 
 test('a client file name never becomes a path', async () => {
-  const { body } = await uploadPackage(provider.url, testManifest(), 'x', '../../etc/passwd');
+  const { body } = await uploadPackage(provider.url, testManifest(), 'x', '../../etc/passwd', {
+    headers: adminHeaders(provider.adminToken),
+  });
   assert.is(body.fileName, 'passwd');
 });
 

@@ -27,7 +27,7 @@ async function storedFiles(dataDir: string): Promise<string[]> {
 
 test('a fixture uploaded with its .sig as a file part is imported signed', async () => {
   provider = await startTestProvider();
-  const { status, body } = await uploadFixture(provider.url, GOOD);
+  const { status, body } = await uploadFixture(provider, GOOD);
   assert.is(status, 201, JSON.stringify(body));
   assert.is(body.signed, true);
   assert.is(body.state, 'PreApproval');
@@ -35,7 +35,7 @@ test('a fixture uploaded with its .sig as a file part is imported signed', async
 
 test('the manifest part may come after the file part', async () => {
   provider = await startTestProvider();
-  const { status, body } = await uploadFixture(provider.url, GOOD, ['file', 'signature', 'manifest']);
+  const { status, body } = await uploadFixture(provider, GOOD, ['file', 'signature', 'manifest']);
   assert.is(status, 201, JSON.stringify(body));
   assert.is(body.version, '25.01.02.14');
 });
@@ -53,7 +53,7 @@ test('an unsigned upload is 422 SIGNATURE_MISSING and stores nothing', async () 
 
 test('a package signed by an untrusted key is 422 SIGNATURE_INVALID (untrusted)', async () => {
   provider = await startTestProvider();
-  const { status, body } = await uploadFixture(provider.url, UNTRUSTED);
+  const { status, body } = await uploadFixture(provider, UNTRUSTED);
   assert.is(status, 422);
   assert.is(body.error.code, 'SIGNATURE_INVALID');
   assert.is(body.error.details.reason, 'untrusted');
@@ -66,7 +66,7 @@ test('a package signed by an untrusted key is 422 SIGNATURE_INVALID (untrusted)'
 
 test('a tampered package is 422 SIGNATURE_INVALID and never enters the catalog', async () => {
   provider = await startTestProvider();
-  const { status, body } = await uploadFixture(provider.url, TAMPERED);
+  const { status, body } = await uploadFixture(provider, TAMPERED);
   assert.is(status, 422);
   assert.is(body.error.code, 'SIGNATURE_INVALID');
   assert.equal((await provider.json('GET', '/api/v1/updates')).body, []);
@@ -84,7 +84,7 @@ test('a malformed signature part is 422 SIGNATURE_INVALID (malformed)', async ()
 
 test('with no trusted keys and the policy on, every package is SIGNATURE_INVALID (no-trusted-keys)', async () => {
   provider = await startTestProvider({ trustedKeyFiles: [] });
-  const { body } = await uploadFixture(provider.url, GOOD);
+  const { body } = await uploadFixture(provider, GOOD);
   assert.is(body.error.code, 'SIGNATURE_INVALID');
   assert.is(body.error.details.reason, 'no-trusted-keys');
 });
@@ -94,7 +94,7 @@ test('keys in <data>/trusted-keys/*.pub are trusted', async () => {
   await mkdir(join(dir, 'trusted-keys'));
   await copyFile(TEST_PUBLIC_KEY_PATH, join(dir, 'trusted-keys', 'release.pub'));
   provider = await startTestProvider({ dataDir: dir, trustedKeyFiles: [] });
-  const { status, body } = await uploadFixture(provider.url, GOOD);
+  const { status, body } = await uploadFixture(provider, GOOD);
   assert.is(status, 201, JSON.stringify(body));
   assert.is(body.signed, true);
   await provider.dispose();
@@ -107,10 +107,10 @@ test('with verifySignatures false an unsigned package is accepted as signed: fal
   const { status, body } = await provider.upload(testManifest(), 'unsigned', 'p.tar.gz', { signature: null });
   assert.is(status, 201);
   assert.is(body.signed, false);
-  const tampered = await uploadFixture(provider.url, TAMPERED);
+  const tampered = await uploadFixture(provider, TAMPERED);
   assert.is(tampered.status, 201);
   assert.is(tampered.body.signed, false);
-  const good = await uploadFixture(provider.url, GOOD);
+  const good = await uploadFixture(provider, GOOD);
   assert.is(good.body.signed, true);
 });
 

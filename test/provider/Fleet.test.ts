@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { CheckInReport } from '../../src/provider/Fleet.ts';
@@ -13,7 +16,8 @@ interface Setup {
   core: ProviderCore;
   services: FleetServices;
   clock: { now: number };
-  reopen(): Promise<Setup>;
+  /** Closes and opens again; `withoutDump` drops the directory dump, as after a crash. */
+  reopen(withoutDump?: boolean): Promise<Setup>;
 }
 
 async function open(dir: string, clock = { now: Date.parse('2026-01-01T00:00:00.000Z') }): Promise<Setup> {
@@ -23,9 +27,10 @@ async function open(dir: string, clock = { now: Date.parse('2026-01-01T00:00:00.
     core,
     services,
     clock,
-    async reopen() {
+    async reopen(withoutDump = false) {
       await services.close();
       await core.close();
+      if (withoutDump) await rm(join(dir, 'machine-directory.bin'));
       return open(dir, clock);
     },
   };
@@ -93,6 +98,39 @@ test('after a restart the first check-in of a known machine is recorded, not reg
     await reopened.core.host.flush();
     const registered = await reopened.services.activity.query({ type: 'machine.registered' });
     assert.is(registered.entries.length, 1);
+    return reopened;
+  }));
+
+test('after a crash an unchanged check-in of a known machine writes nothing', () =>
+  withFleet(async (setup) => {
+    const first = await setup.services.fleet.checkIn(report('m1'));
+    const reopened = await setup.reopen(true);
+    const before = reopened.core.host.commitStats;
+    const answer = await reopened.services.fleet.checkIn(report('m1', { planEtag: first.planEtag }));
+    await reopened.core.host.flush();
+    assert.is(answer.unchanged, true);
+    assert.equal(reopened.core.host.commitStats, before);
+    assert.is(reopened.services.fleet.directory.get('m1')!.planEtag, first.planEtag);
+    return reopened;
+  }));
+
+test('after a crash a check-in with a new inventory is recorded', () =>
+  withFleet(async (setup) => {
+    const first = await setup.services.fleet.checkIn(report('m1'));
+    const reopened = await setup.reopen(true);
+    await reopened.services.fleet.checkIn(report('m1', { planEtag: first.planEtag, version: '15.01.03.00' }));
+    await reopened.core.host.flush();
+    const snapshot = await reopened.core.host.peek('machine', 'm1');
+    assert.is((snapshot!.context as { checkIns: number }).checkIns, 2);
+    return reopened;
+  }));
+
+test('a clean close leaves a directory dump that the next start loads and deletes', () =>
+  withFleet(async (setup) => {
+    const first = await setup.services.fleet.checkIn(report('m1'));
+    const reopened = await setup.reopen();
+    assert.is(reopened.services.fleet.directory.get('m1')!.planEtag, first.planEtag);
+    assert.is(existsSync(join(reopened.core.dataDir, 'machine-directory.bin')), false);
     return reopened;
   }));
 

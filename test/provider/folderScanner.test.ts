@@ -6,7 +6,7 @@ import { FolderScanner } from '../../src/provider/FolderScanner.ts';
 import type { FolderImportEvent } from '../../src/provider/UpdateFolders.ts';
 import { spawnProvider } from '../helpers/childProvider.ts';
 import { makeTempDir } from '../helpers/tempDir.ts';
-import { requestJson, startTestProvider, testManifest } from '../helpers/testProvider.ts';
+import { adminHeaders, requestJson, startTestProvider, testManifest } from '../helpers/testProvider.ts';
 import { signBytes } from '../helpers/testSigning.ts';
 import { backdate, dropFixture, FIXTURE, folderNames, waitFor } from '../helpers/updateFolder.ts';
 
@@ -34,8 +34,16 @@ async function setup(options: Parameters<typeof startTestProvider>[0] = {}) {
   };
 }
 
-const preApproval = async (url: string) =>
-  (await requestJson(url, 'GET', '/api/v1/updates?state=PreApproval')).body as any[];
+const preApproval = async (provider: { url: string; adminToken: string }) =>
+  (
+    await requestJson(
+      provider.url,
+      'GET',
+      '/api/v1/updates?state=PreApproval',
+      undefined,
+      adminHeaders(provider.adminToken),
+    )
+  ).body as any[];
 
 test('a signed package dropped in an auto folder is in PreApproval within one scan interval and leaves the folder', async () => {
   const ctx = await setup();
@@ -46,7 +54,7 @@ test('a signed package dropped in an auto folder is in PreApproval within one sc
     const dropped = Date.now();
     const [update] = await waitFor(
       async () => {
-        const found = await preApproval(ctx.provider.url);
+        const found = await preApproval(ctx.provider);
         return found.length > 0 ? found : undefined;
       },
       INTERVAL_MS * 2 + 1000,
@@ -80,7 +88,7 @@ test('tampered, unsigned and invalid packages never enter the catalog, stay, and
       auto: true,
     });
     await waitFor(async () => (ctx.provider.scanner.scans >= 3 ? true : undefined), 3000, 'three scans');
-    assert.equal(await preApproval(ctx.provider.url), []);
+    assert.equal(await preApproval(ctx.provider), []);
     assert.is((await folderNames(ctx.folder)).length, 8);
     const rejected = ctx.events.map((event) =>
       event.outcome === 'rejected' ? [event.file, event.error.code] : [event.outcome],
@@ -110,7 +118,7 @@ test('a manual folder is never scanned', async () => {
     const file = await dropFixture(ctx.folder, FIXTURE.serverPatch2);
     await ctx.provider.json('POST', '/api/v1/folders', { path: ctx.folder, auto: false });
     await waitFor(async () => (ctx.provider.scanner.scans >= 2 ? true : undefined), 3000, 'two scans');
-    assert.equal(await preApproval(ctx.provider.url), []);
+    assert.equal(await preApproval(ctx.provider), []);
     assert.ok((await folderNames(ctx.folder)).includes(file));
   } finally {
     await ctx.dispose();
@@ -138,7 +146,7 @@ test('a file still being written is left until it stops changing between scans',
     assert.is(second[0]?.outcome, 'notReady', 'grew since the previous scan');
     const third = await ctx.provider.folders.scan(folder.id);
     assert.is(third[0]?.outcome, 'imported');
-    assert.is((await preApproval(ctx.provider.url))[0].size, bytes.length);
+    assert.is((await preApproval(ctx.provider))[0].size, bytes.length);
   } finally {
     await ctx.dispose();
   }
@@ -186,9 +194,9 @@ test('imported content and its catalog record are both there after a restart', a
     await ctx.provider.close();
     const again = await startTestProvider({ dataDir, scanDelayMs: 3_600_000 });
     try {
-      const [update] = await preApproval(again.url);
+      const [update] = await preApproval(again);
       assert.is(update.fileName, file);
-      const served = await fetch(`${again.url}/content/${update.sha256}`, { method: 'HEAD' });
+      const served = await fetch(`${again.url}${again.contentPath(update.sha256)}`, { method: 'HEAD' });
       assert.is(served.status, 200);
       assert.is(served.headers.get('content-length'), String(update.size));
     } finally {
@@ -204,12 +212,18 @@ test('patchbay provider --scan-delay-ms/--scan-interval-ms imports from an auto 
   const { dir: folder, cleanup: cleanupFolder } = await makeTempDir('patchbay-folder-');
   const provider = await spawnProvider(dir, ['--scan-delay-ms', '100', '--scan-interval-ms', '200']);
   try {
-    await requestJson(provider.url, 'POST', '/api/v1/folders', { path: folder, auto: true });
+    await requestJson(
+      provider.url,
+      'POST',
+      '/api/v1/folders',
+      { path: folder, auto: true },
+      adminHeaders(provider.adminToken),
+    );
     const file = await dropFixture(folder, FIXTURE.clientPatch1);
     const tampered = await dropFixture(folder, FIXTURE.tampered);
     const [update] = await waitFor(
       async () => {
-        const found = await preApproval(provider.url);
+        const found = await preApproval(provider);
         return found.length > 0 ? found : undefined;
       },
       5000,
@@ -217,7 +231,7 @@ test('patchbay provider --scan-delay-ms/--scan-interval-ms imports from an auto 
     );
     assert.is(update.fileName, file);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    assert.is((await preApproval(provider.url)).length, 1);
+    assert.is((await preApproval(provider)).length, 1);
     assert.ok((await folderNames(folder)).includes(tampered));
   } finally {
     await provider.stop();
@@ -248,7 +262,7 @@ options('stop() before the first scan means no scan happens', async () => {
     await ctx.provider.scanner.stop();
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.is(ctx.provider.scanner.scans, 0);
-    assert.equal(await preApproval(ctx.provider.url), []);
+    assert.equal(await preApproval(ctx.provider), []);
   } finally {
     await ctx.dispose();
   }

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AgentStatus } from '../../agent/agentStatus.ts';
@@ -16,6 +17,7 @@ export const agentCommand: CliCommand = {
   usage: `patchbay agent [--provider URL …] [--data ./agent-data] [--config FILE] [--control-port 8094]
   Runs the agent service: checks in with the providers, downloads and installs updates.
   --provider        a provider URL; repeat for failover (replaces the config file's providers)
+  --enrollment-key  the provider's enrollment key (its <data>/enrollment-key), or @FILE to read it
   --data            data folder: LevelDB under <data>/db, downloads, apps, logs (default ./agent-data)
   --config          JSON config file (default <data>/agent.json; missing = all defaults)
   --control-port    port of the local control API on 127.0.0.1 (default 8094; 0 picks a free one)
@@ -35,6 +37,7 @@ async function runService(args: string[]): Promise<number> {
     args,
     options: {
       provider: { type: 'string', multiple: true },
+      'enrollment-key': { type: 'string' },
       data: { type: 'string', default: './agent-data' },
       config: { type: 'string' },
       'control-port': { type: 'string' },
@@ -45,6 +48,7 @@ async function runService(args: string[]): Promise<number> {
   const dataDir = resolve(values.data!);
   const config = await loadAgentConfig(resolve(values.config ?? join(dataDir, 'agent.json')), {
     providers: values.provider,
+    enrollmentKey: await enrollmentKeyFlag(values['enrollment-key']),
   });
   if (values['control-port'] !== undefined) {
     const port = Number(values['control-port']);
@@ -142,4 +146,15 @@ async function runClient(name: string, args: string[]): Promise<number> {
     }
   }
   throw new UsageError(`unknown agent command ${name}`);
+}
+
+/** `--enrollment-key KEY` or `--enrollment-key @FILE` (the provider writes it to <data>/enrollment-key). */
+async function enrollmentKeyFlag(value: string | undefined): Promise<string | undefined> {
+  if (value === undefined) return undefined;
+  if (!value.startsWith('@')) return value;
+  try {
+    return (await readFile(resolve(value.slice(1)), 'utf8')).trim();
+  } catch (error) {
+    throw new UsageError(`--enrollment-key: cannot read ${value.slice(1)} (${(error as Error).message})`);
+  }
 }

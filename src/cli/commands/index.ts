@@ -1,8 +1,10 @@
 import type { CliCommand } from '../command.ts';
 import { agentCommand } from './agent.ts';
 import { keysCommand } from './keys.ts';
+import { licenseCommand } from './license.ts';
 import { providerCommand } from './provider.ts';
 import { signCommand } from './sign.ts';
+import { userCommand } from './user.ts';
 import { verifyCommand } from './verify.ts';
 import { visualize } from './visualize.ts';
 
@@ -14,4 +16,6 @@ export const COMMANDS: CliCommand[] = [
   signCommand,
   verifyCommand,
   visualize,
+  userCommand,
+  licenseCommand,
 ];

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type CliCommand, UsageError } from '../command.ts';
 import { startProviderServer } from '../providerServer.ts';
+import { SECURITY_FLAG_OPTIONS, SECURITY_FLAG_USAGE, securityOptionsFromFlags } from '../securityFlags.ts';
 
 /** `patchbay provider`: runs the provider server until SIGINT or SIGTERM. */
 export const providerCommand: CliCommand = {
@@ -11,6 +12,8 @@ export const providerCommand: CliCommand = {
                   [--trusted-key FILE.pub]... [--no-verify-signatures]
                   [--scan-delay-ms 90000] [--scan-interval-ms 60000]
                   [--public-url URL] [--max-checkin-bytes 262144]
+                  [--enrollment-key FILE] [--url-key FILE]... [--open-content]
+                  [--send-timeout-ms 60000] [--license FILE --license-key FILE.pub]
   Serves the agent API (/agent/v1), content (/content), the admin API (/api/v1) and /debug.
   --port           TCP port (default 8092; 0 picks a free one)
   --host           address to bind (default 0.0.0.0)
@@ -23,7 +26,9 @@ export const providerCommand: CliCommand = {
   --scan-interval-ms
                    pause between scans of auto update folders (default 60000)
   --public-url     base URL agents are given for content (default: the host each agent called)
-  --max-checkin-bytes  largest agent check-in body (default 262144, the manual's MaximumMessageSize)`,
+  --max-checkin-bytes  largest agent check-in body (default 262144, the manual's MaximumMessageSize;
+                   at most 2147483647)
+${SECURITY_FLAG_USAGE}`,
   async run(args) {
     const { values } = parseArgs({
       args,
@@ -38,6 +43,7 @@ export const providerCommand: CliCommand = {
         'no-verify-signatures': { type: 'boolean', default: false },
         'scan-delay-ms': { type: 'string', default: '90000' },
         'scan-interval-ms': { type: 'string', default: '60000' },
+        ...SECURITY_FLAG_OPTIONS,
       },
       strict: true,
     });
@@ -48,15 +54,16 @@ export const providerCommand: CliCommand = {
     if (!(maxUploadMb > 0))
       throw new UsageError(`--max-upload-mb must be a positive number, got ${values['max-upload-mb']}`);
     const maxCheckInBytes = Number(values['max-checkin-bytes']);
-    if (!Number.isInteger(maxCheckInBytes) || maxCheckInBytes < 1024)
+    if (!Number.isInteger(maxCheckInBytes) || maxCheckInBytes < 1024 || maxCheckInBytes > 2_147_483_647)
       throw new UsageError(
-        `--max-checkin-bytes must be an integer of at least 1024, got ${values['max-checkin-bytes']}`,
+        `--max-checkin-bytes must be an integer from 1024 to 2147483647, got ${values['max-checkin-bytes']}`,
       );
     const publicUrl = values['public-url'];
     if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl))
       throw new UsageError(`--public-url must be an http(s) URL, got ${publicUrl}`);
     const scanDelayMs = nonNegativeMs('--scan-delay-ms', values['scan-delay-ms']!);
     const scanIntervalMs = nonNegativeMs('--scan-interval-ms', values['scan-interval-ms']!);
+    const security = await securityOptionsFromFlags(values);
     const dataDir = resolve(values.data!);
     const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
     const provider = await startProviderServer({
@@ -70,6 +77,7 @@ export const providerCommand: CliCommand = {
       trustedKeyFiles: values['trusted-key'],
       scanDelayMs,
       scanIntervalMs,
+      ...security,
       log,
     });
     const signatures = provider.signatures!;
@@ -78,6 +86,10 @@ export const providerCommand: CliCommand = {
         ? `VerifyDigitalSignature on: ${signatures.trustedKeys.length} trusted key(s)${signatures.trustedKeys.map((key) => ` ${key.keyId} (${key.path})`).join(',')}`
         : 'VerifyDigitalSignature off: unsigned packages are accepted',
     );
+    if (security.license) {
+      const { licensee, features, expires } = security.license;
+      log(`license: ${licensee}; features ${features.join(', ') || '(none)'}; expires ${expires ?? 'never'}`);
+    }
     log(`patchbay provider listening on http://${values.host}:${provider.port} (data in ${dataDir})`);
     await new Promise<void>((done) => {
       const stop = (signal: string) => {

@@ -1,0 +1,43 @@
+/**
+ * The provider process of the fleet simulator: `patchbay provider` on a seeded data folder, plus one
+ * bench-only route, `GET /bench/hello`, on the same Koa app right after the error middleware (where
+ * the agent routes sit), as the hello-world baseline; the app is served from a second server made
+ * after the splice (the CLI's own server keeps the app as composed at start). Logs "listening on <url>" on stderr like the
+ * CLI. Update-folder scans are pushed out of the run.
+ *
+ * Run by bench/fleet.ts: node --import tsx bench/fleetProvider.ts <dataDir>
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Middleware } from 'koa';
+import { startProviderServer } from '../src/cli/providerServer.ts';
+
+const dataDir = process.argv[2]!;
+const log = (line: string) => process.stderr.write(`[provider] ${line}\n`);
+const provider = await startProviderServer({
+  dataDir,
+  port: 0,
+  host: '127.0.0.1',
+  scanDelayMs: 3_600_000,
+  log,
+});
+const hello: Middleware = async (ctx, next) => {
+  if (ctx.path === '/bench/hello') ctx.body = { hello: 'world' };
+  else await next();
+};
+provider.app.middleware.splice(1, 0, hello);
+// Koa composes its middleware when a server is made, so serve the spliced app from a server of its own.
+const server = createServer(provider.app.callback());
+server.keepAliveTimeout = 60_000;
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+log(`listening on http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+const stop = () => {
+  server.close();
+  server.closeAllConnections();
+  void provider.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);

@@ -1,0 +1,65 @@
+import { createHmac } from 'node:crypto';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import {
+  checkContentSignature,
+  generateUrlKey,
+  parseUrlKey,
+  signContentPath,
+} from '../../src/provider/signedUrls.ts';
+
+const test = suite('signContentPath / checkContentSignature');
+const key = parseUrlKey(generateUrlKey());
+const sha = 'ab'.repeat(32);
+const now = Date.UTC(2025, 0, 1, 10, 15);
+
+function parts(path: string): { sha: string; exp: string; sig: string } {
+  const url = new URL(path, 'http://x');
+  return {
+    sha: url.pathname.split('/')[2]!,
+    exp: url.searchParams.get('exp')!,
+    sig: url.searchParams.get('sig')!,
+  };
+}
+
+test('a signed path carries the hash, an hour-rounded expiry past the TTL and the HMAC of both', () => {
+  const { sha: hash, exp, sig } = parts(signContentPath(key, sha, now, 86_400));
+  assert.is(hash, sha);
+  assert.is(Number(exp) % 3600, 0);
+  assert.ok(Number(exp) * 1000 >= now + 86_400_000);
+  assert.ok(Number(exp) * 1000 < now + 86_400_000 + 3_600_000);
+  assert.is(sig, createHmac('sha256', key).update(`${sha}:${exp}`).digest('base64url'));
+});
+
+test('check-ins within one hour get the same URL', () => {
+  assert.is(signContentPath(key, sha, now, 86_400), signContentPath(key, sha, now + 60_000, 86_400));
+});
+
+test('a fresh signature is valid, also with an older key listed for rotation', () => {
+  const { exp, sig } = parts(signContentPath(key, sha, now, 60));
+  assert.is(checkContentSignature([key], sha, exp, sig, now), 'valid');
+  assert.is(checkContentSignature([parseUrlKey(generateUrlKey()), key], sha, exp, sig, now), 'valid');
+});
+
+test('after exp the signature is expired', () => {
+  const { exp, sig } = parts(signContentPath(key, sha, now, 60));
+  assert.is(checkContentSignature([key], sha, exp, sig, Number(exp) * 1000), 'expired');
+});
+
+test('another hash, a moved expiry, another key or a mangled sig is invalid; none at all is missing', () => {
+  const { exp, sig } = parts(signContentPath(key, sha, now, 60));
+  assert.is(checkContentSignature([key], 'cd'.repeat(32), exp, sig, now), 'invalid');
+  assert.is(checkContentSignature([key], sha, String(Number(exp) + 3600), sig, now), 'invalid');
+  assert.is(checkContentSignature([parseUrlKey(generateUrlKey())], sha, exp, sig, now), 'invalid');
+  assert.is(checkContentSignature([key], sha, exp, `${sig.slice(0, -1)}A`, now), 'invalid');
+  assert.is(checkContentSignature([key], sha, exp, ['a', 'b'], now), 'invalid');
+  assert.is(checkContentSignature([key], sha, '1e9', sig, now), 'invalid');
+  assert.is(checkContentSignature([key], sha, undefined, undefined, now), 'missing');
+});
+
+test('a short URL key or a non-hash is a programming error', () => {
+  assert.throws(() => parseUrlKey('abc'), TypeError);
+  assert.throws(() => signContentPath(key, '../etc/passwd', now, 60), TypeError);
+});
+
+test.run();
