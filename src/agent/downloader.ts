@@ -107,6 +107,7 @@ export async function downloadContent(
   await mkdir(join(options.dataDir, 'partial'), { recursive: true });
   await mkdir(join(options.dataDir, 'downloads'), { recursive: true });
   const retry = options.retry ?? DEFAULT_RETRY;
+  await settling.get(partial);
   const resumedFrom = Math.min(Math.max(0, await sizeOf(partial)), source.size);
   const session = { transferred: 0, startedAt: Date.now(), lastProgressAt: 0 };
   let lastError: unknown = new PatchbayError('no URL to download from', { code: 'DOWNLOAD_FAILED' });
@@ -121,7 +122,10 @@ export async function downloadContent(
       } catch (error) {
         if (call.signal?.aborted) throw call.signal.reason ?? error;
         lastError = error;
-        if (isPatchbayError(error, 'CONTENT_HASH_MISMATCH')) await rm(partial, { force: true });
+        if (isPatchbayError(error, 'CONTENT_HASH_MISMATCH')) {
+          await settling.get(partial);
+          await rm(partial, { force: true });
+        }
         if (!isRetryableDownloadError(error) && !isPatchbayError(error, 'CONTENT_HASH_MISMATCH')) throw error;
       }
     }
@@ -137,6 +141,9 @@ export async function downloadContent(
       });
 }
 
+/** Partial files still being flushed after a stopped transfer; a new attempt waits for them. */
+const settling = new Map<string, Promise<void>>();
+
 async function fetchInto(
   url: string,
   partial: string,
@@ -145,6 +152,7 @@ async function fetchInto(
   options: DownloaderOptions,
   session: { transferred: number; startedAt: number; lastProgressAt: number },
 ): Promise<string> {
+  await settling.get(partial);
   let offset = Math.max(0, await sizeOf(partial));
   if (offset > source.size) {
     await truncate(partial, 0);
@@ -212,6 +220,14 @@ async function fetchInto(
     }
   };
   const handle = await open(partial, append ? 'a' : 'w');
+  const finish = async () => {
+    try {
+      await flush();
+      await syncing;
+    } finally {
+      await handle.close();
+    }
+  };
   try {
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
       if (written + chunk.length > source.size) {
@@ -228,14 +244,18 @@ async function fetchInto(
       report(call, options, session, written, source.size);
       await throttle(options.maxBytesPerSecond, session, call.signal);
     }
-  } finally {
-    try {
-      await flush();
-      await syncing;
-    } finally {
-      await handle.close();
-    }
+  } catch (error) {
+    // Stopped (cancel, network, bad data): the received bytes still go to disk, but in the
+    // background, so a cancel returns as soon as the transfer stops; the next attempt on this
+    // file waits for it (see `settling`).
+    const settle = finish().catch(() => {});
+    settling.set(partial, settle);
+    void settle.finally(() => {
+      if (settling.get(partial) === settle) settling.delete(partial);
+    });
+    throw error;
   }
+  await finish();
   session.lastProgressAt = 0;
   report(call, options, session, written, source.size);
   return digest.digest('hex');

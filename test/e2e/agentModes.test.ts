@@ -112,7 +112,7 @@ test('(b) download mode downloads and waits; apply installs', async () => {
   assert.is(ready.updates[0]?.id, server.patchId);
   assert.is(ready.updates[0]?.download?.state, 'done');
   assert.is(await currentVersion(agent.dir), server.base.manifest.version, 'not installed before apply');
-  assert.is((await agent.control('POST', '/apply')).status, 202);
+  await agent.apply();
   await agent.waitFor((s) => s.phase === 'idle', 15_000, 'installed');
   assert.is(await currentVersion(agent.dir), server.patch.manifest.version);
   assert.equal(
@@ -138,7 +138,7 @@ test('(c) notify mode only notifies until apply', async () => {
   assert.ok(['available', 'checking'].includes(later.phase), later.phase);
   assert.is(later.updates[0]?.download, undefined);
   assert.equal(await types(agent), []);
-  assert.is((await agent.control('POST', '/apply', { ids: [server.patchId] })).status, 202);
+  await agent.apply([server.patchId]);
   await agent.waitFor((s) => s.phase === 'idle', 15_000, 'installed');
   assert.is(await currentVersion(agent.dir), server.patch.manifest.version);
 });
@@ -186,7 +186,7 @@ test('(e) manual mode: a High Priority update found by a check installs on apply
   );
   assert.is(await currentVersion(agent.dir, 'patchbay-demo-client'), client.base.manifest.version);
   assert.ok(Date.parse(deferred.nextWindowAt!) > Date.now());
-  assert.is((await agent.control('POST', '/apply')).status, 202);
+  await agent.apply();
   await agent.waitFor((s) => s.phase === 'idle' && s.updates.length === 0, 15_000, 'installed');
   assert.is(await currentVersion(agent.dir, 'patchbay-demo-client'), client.patch.manifest.version);
 });

@@ -17,6 +17,11 @@ export interface ChildAgent {
   output(): string;
   control(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   status(): Promise<AgentStatus>;
+  /**
+   * POST /apply (with `ids`: a custom apply), retried while the agent answers 409 because a check
+   * happens to run (the short test intervals make that likely); resolves once it is accepted.
+   */
+  apply(ids?: string[]): Promise<void>;
   /** Polls the status until `predicate` holds (or throws after `timeoutMs`, with the last status). */
   waitFor(
     predicate: (status: AgentStatus) => boolean,
@@ -79,6 +84,17 @@ export async function spawnAgent(
     output: () => output,
     control,
     status,
+    async apply(ids) {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const reply = await control('POST', '/apply', ids ? { ids } : undefined);
+        if (reply.status === 202) return;
+        if (reply.status !== 409 || Date.now() > deadline) {
+          throw new Error(`apply answered ${reply.status}: ${JSON.stringify(reply.body)}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
     async waitFor(predicate, timeoutMs = 15_000, what = 'condition') {
       const deadline = Date.now() + timeoutMs;
       let last: AgentStatus | undefined;
