@@ -20,6 +20,13 @@ test.before(async () => {
     assert.is((await provider.json('PATCH', `/api/v1/updates/${body.id}`, { state: 'GA' })).status, 200);
   }
   sha256 = patch.body.sha256;
+  // The GA changes append activity entries after their replies; let them land before digests are taken.
+  let previous = '';
+  for (let current = await storeDigest(provider.core.store, provider.dataDir); current !== previous; ) {
+    previous = current;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    current = await storeDigest(provider.core.store, provider.dataDir);
+  }
 });
 test.after(async () => {
   await provider.dispose();
