@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import type { RouteInfo } from '../../http/routeList.ts';
-import { changedKeys, storeDigest, storeEntries } from './storeDump.ts';
+import { changedKeys, storeDigest, storeEntries, waitForQuietStore } from './storeDump.ts';
 import type { TestProvider } from './testProvider.ts';
 
 /** One fuzzed request. */
@@ -187,17 +187,6 @@ function toFetch(
   };
 }
 
-/** Waits until the store digest stops changing for a moment. */
-async function settle(provider: TestProvider): Promise<void> {
-  let previous = await storeDigest(provider.core.store, provider.dataDir);
-  for (let attempt = 0; attempt < 50; attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 15));
-    const current = await storeDigest(provider.core.store, provider.dataDir);
-    if (current === previous) return;
-    previous = current;
-  }
-}
-
 /**
  * Sends `runs` random and malformed requests to every route the provider serves (its route list
  * comes from the routers, so new endpoints are fuzzed without editing this) and asserts, per
@@ -220,7 +209,7 @@ export async function fuzzEndpoints(
       const { url, init } = toFetch(provider, request, enrollmentKey);
       // Some accepted changes are followed by background writes (their activity entries); let those
       // land first so they are not blamed on the request under test.
-      if (lastAccepted) await settle(provider);
+      if (lastAccepted) await waitForQuietStore(provider.core.store, provider.dataDir);
       const before = await storeDigest(provider.core.store, provider.dataDir);
       const beforeEntries = await storeEntries(provider.core.store);
       const response = await fetch(url, init);

@@ -40,6 +40,20 @@ export async function storeDigest(store: Store, dataDir: string): Promise<string
   return hash.digest('hex');
 }
 
+/**
+ * Waits until the digest stops changing for a moment: accepted changes can be followed by
+ * background writes (their activity entries), which must land before a "nothing was written" check.
+ */
+export async function waitForQuietStore(store: Store, dataDir: string): Promise<void> {
+  let previous = await storeDigest(store, dataDir);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 15));
+    const current = await storeDigest(store, dataDir);
+    if (current === previous) return;
+    previous = current;
+  }
+}
+
 async function listFiles(dir: string): Promise<string[]> {
   let entries: import('node:fs').Dirent[];
   try {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkInBody, clientManifest } from '../fleet/providerHarness.ts';
-import { storeDigest } from '../helpers/storeDump.ts';
+import { storeDigest, waitForQuietStore } from '../helpers/storeDump.ts';
 import { startTestProvider, type TestProvider } from '../helpers/testProvider.ts';
 
 const test = suite('agent enrollment and machine secrets');
@@ -51,6 +51,7 @@ async function enrolled(id: string): Promise<string> {
 }
 
 test('a first check-in without the enrollment key is 401 and stores nothing', async () => {
+  await waitForQuietStore(provider.core.store, provider.dataDir);
   const before = await storeDigest(provider.core.store, provider.dataDir);
   const { status, body } = await checkIn('stranger', {});
   assert.is(status, 401);
