@@ -2,6 +2,7 @@
 // the same provider in the same run, cancel latency, and the agent's RSS idle and while downloading.
 import { execFile } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseUrlKey, signContentPath } from '../src/provider/signedUrls.ts';
@@ -164,7 +165,10 @@ try {
     'Agent: download throughput, cancel latency, memory',
     'npm run bench:agent',
     rows,
-    `The provider runs in the benchmark process; the agent is a real \`patchbay agent\` process (tsx) on loopback.
+    `The provider and the agent are real \`patchbay provider\` / \`patchbay agent\` processes (tsx) on loopback;
+the load average (other work on the same cores) is printed around the run: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')}.
 Agent throughput is measured by the agent itself (download.started → download.succeeded, as reported), so it
 includes writing each chunk to the partial file, hashing it (SHA-256), checking the Ed25519 signature, fsync
 and the rename into place; curl saves to a file in the same temp folder and checks nothing. Cancel latency is the control-API round
