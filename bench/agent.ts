@@ -2,15 +2,15 @@
 // the same provider in the same run, cancel latency, and the agent's RSS idle and while downloading.
 import { execFile } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startProviderServer } from '../src/cli/providerServer.ts';
+import { parseUrlKey, signContentPath } from '../src/provider/signedUrls.ts';
 import { publish } from '../test/helpers/agentFixtures.ts';
 import { makeBigPackage } from '../test/helpers/bigPackage.ts';
 import type { ChildAgent } from '../test/helpers/childAgent.ts';
 import { activity, E2eWorld, eventually } from '../test/helpers/e2eWorld.ts';
 import { makeTempDir } from '../test/helpers/tempDir.ts';
-import { TEST_PUBLIC_KEY_PATH } from '../test/helpers/testSigning.ts';
 import { type BenchRow, formatNumber, writeBenchSection } from './benchmarksFile.ts';
 
 const FILE_MB = 128;
@@ -41,13 +41,9 @@ async function curlSpeed(url: string, expected: number, file: string): Promise<n
 
 const world = new E2eWorld();
 const packages = await makeTempDir('pb-bench-agent-');
-const providerDir = await makeTempDir('pb-bench-provider-');
-const provider = await startProviderServer({
-  dataDir: providerDir.dir,
-  port: 0,
-  host: '127.0.0.1',
-  trustedKeyFiles: [TEST_PUBLIC_KEY_PATH],
-});
+// A real `patchbay provider` process, with the e2e world's enrollment key and admin token.
+const provider = await world.provider();
+const urlKey = parseUrlKey(await readFile(join(provider.dir, 'url-key'), 'utf8'));
 try {
   const base = await makeBigPackage(packages.dir, '25.01.00.01', 0.01);
   const baseId = await publish(provider.url, base);
@@ -70,12 +66,10 @@ try {
     const pkg = await makeBigPackage(packages.dir, `${25 + round}.01.00.01`, FILE_MB);
     const id = await publish(provider.url, pkg);
     // curl first, in its own process, on the same URL the agent will use.
+    // The same signed URL a check-in reply hands out (the key is the provider's <data>/url-key).
+    const path = signContentPath(urlKey, pkg.manifest.sha256, Date.now(), 3600);
     curlRates.push(
-      await curlSpeed(
-        `${provider.url}/content/${pkg.manifest.sha256}`,
-        pkg.bytes.length,
-        join(packages.dir, 'curl.out'),
-      ),
+      await curlSpeed(`${provider.url}${path}`, pkg.bytes.length, join(packages.dir, 'curl.out')),
     );
     let sampling = true;
     const sampler = (async () => {
@@ -171,7 +165,10 @@ try {
     'Agent: download throughput, cancel latency, memory',
     'npm run bench:agent',
     rows,
-    `The provider runs in the benchmark process; the agent is a real \`patchbay agent\` process (tsx) on loopback.
+    `The provider and the agent are real \`patchbay provider\` / \`patchbay agent\` processes (tsx) on loopback;
+the load average (other work on the same cores) is printed around the run: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')}.
 Agent throughput is measured by the agent itself (download.started → download.succeeded, as reported), so it
 includes writing each chunk to the partial file, hashing it (SHA-256), checking the Ed25519 signature, fsync
 and the rename into place; curl saves to a file in the same temp folder and checks nothing. Cancel latency is the control-API round
@@ -183,7 +180,5 @@ trip plus the time until the download actor's cancelled state is committed, obse
     );
 } finally {
   await world.dispose();
-  await provider.close();
-  await providerDir.cleanup();
   await packages.cleanup();
 }

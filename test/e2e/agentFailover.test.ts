@@ -13,9 +13,10 @@ test('(h) with the first provider killed the agent fails over to the second; eve
     const patch = await fixturePackage('demo-server-25.01.01.12-patch1.tar.gz');
     const baseId = await publish(first.url, base);
     const patchId = await publish(first.url, patch);
+    // Checks only when asked (after the first one at start), so the test decides when failover happens.
     const agent = await world.agent(
       [first.url, second.url],
-      { mode: 'download' },
+      { mode: 'download', checkInterval: { minMs: 60_000, maxMs: 60_000 } },
       { seed: [{ pkg: base, id: baseId }] },
     );
     await agent.waitFor(
@@ -25,11 +26,14 @@ test('(h) with the first provider killed the agent fails over to the second; eve
     );
     await first.kill();
     // Installing now makes events while the provider the agent knows is gone.
-    // The agent may be busy with a check (failing over) right now: apply() tries again, as a user would.
     await agent.apply();
     await agent.waitFor((s) => s.phase === 'idle' && s.updates.length === 0, 15_000, 'installed');
     assert.is(await currentVersion(agent.dir), patch.manifest.version);
-    // The next checks fail over to the second provider, which then takes the queued events.
+    // The events wait on disk: the first provider is gone, the second does not know the machine yet.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.ok((await agent.status()).unsentEvents >= 2, 'queued while no provider takes them');
+    // The next check fails over to the second provider, which then takes the queued events.
+    assert.is((await agent.control('POST', '/check')).status, 202);
     await agent.waitFor(
       (s) => s.providers.includes(second.url) && s.unsentEvents === 0,
       15_000,

@@ -41,7 +41,7 @@ test.before(async () => {
   [server, client] = await Promise.all([load('server'), load('client')]);
   const hp = await requestJson(providerUrl, 'PUT', `/api/v1/updates/${client.patchId}/high-priority`);
   assert.is(hp.status, 200);
-  // (a): the agent's clock is set 15 s before the next window of a chosen hour, so the window
+  // (a): the agent's clock is set 20 s before the next window of a chosen hour, so the window
   // comes during the test; every other agent runs on the real clock.
   const hour = (new Date().getHours() + 2) % 24;
   windowAt = nextInstallWindow(new Date(), 'everyday', hour).getTime();
@@ -51,7 +51,7 @@ test.before(async () => {
   agents.automatic = await world.agent(
     [providerUrl],
     { mode: 'automatic', installHour: hour },
-    { ...onServer, clockOffsetMs: windowAt - Date.now() - 15_000 },
+    { ...onServer, clockOffsetMs: windowAt - Date.now() - 20_000 },
   );
   const started = await Promise.all([
     world.agent([providerUrl], { mode: 'download' }, onServer),

@@ -20,7 +20,7 @@ let big: { base: FixturePackage; next: FixturePackage; baseId: string; nextId: s
 let server: { base: FixturePackage; patch: FixturePackage; baseId: string; patchId: string };
 let client: { base: FixturePackage; patch: FixturePackage; baseId: string; patchId: string };
 const agents: Record<string, ChildAgent & { dir: string }> = {};
-const RATE = 10 * 1024 * 1024;
+const RATE = 4 * 1024 * 1024;
 // Nothing here needs frequent checks (the first one is at once), and fewer keep the machine quiet
 // for the cancel timing.
 const QUIET = { checkInterval: { minMs: 2000, maxMs: 3000 } };
@@ -37,7 +37,7 @@ test.before(async () => {
   const [provider, bigBase, bigNext] = await Promise.all([
     world.provider(),
     makeBigPackage(temp.dir, '25.01.00.01', 0.01),
-    makeBigPackage(temp.dir, '26.01.00.01', 30),
+    makeBigPackage(temp.dir, '26.01.00.01', 20),
   ]);
   providerUrl = provider.url;
   big = {
