@@ -1,16 +1,6 @@
-/** The update an installer applies or removes (the plan action's update, plus the verified file). */
-export interface InstallPackage {
-  updateId: string;
-  application: string;
-  productLine: string;
-  version: string;
-  upgradeCode: string;
-  productCode: string;
-  installType: 'Install' | 'Patch' | 'ES';
-  installProperties: Record<string, string>;
-  /** The verified package file; required to install, unused to remove. */
-  file?: string;
-}
+import type { InstallTask } from '../../../machines/install.ts';
+/** The update an installer applies or removes: the install machine's task without its action. */
+export type InstallPackage = Omit<InstallTask, 'action'>;
 
 /** What an installer run gets besides the package. */
 export interface InstallRunContext {

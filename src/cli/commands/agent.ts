@@ -7,6 +7,7 @@ import { GROUP_MODES, INSTALL_DAYS } from '../../domain/fleet.ts';
 import { controlRequest, DEFAULT_CONTROL_URL, follow, statusLines } from '../agentControlClient.ts';
 import { startAgentServer } from '../agentServer.ts';
 import { type CliCommand, UsageError } from '../command.ts';
+import { runUntilSignal } from '../runUntilSignal.ts';
 
 const SUBCOMMANDS = new Set(['status', 'check', 'apply', 'defer', 'cancel', 'settings', 'log']);
 
@@ -65,18 +66,7 @@ async function runService(args: string[]): Promise<number> {
   log(
     `patchbay agent ${agent.service.identity.id} (${agent.service.identity.name}) control API listening on ${agent.url} (data in ${dataDir})`,
   );
-  await new Promise<void>((done) => {
-    const stop = (signal: string) => {
-      log(`${signal}: shutting down`);
-      agent.close().then(done, (error) => {
-        log(`shutdown failed: ${(error as Error).message}`);
-        done();
-      });
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
-  log('stopped cleanly');
+  await runUntilSignal(() => agent.close(), log);
   return 0;
 }
 

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type CliCommand, UsageError } from '../command.ts';
 import { startProviderServer } from '../providerServer.ts';
+import { runUntilSignal } from '../runUntilSignal.ts';
 import { SECURITY_FLAG_OPTIONS, SECURITY_FLAG_USAGE, securityOptionsFromFlags } from '../securityFlags.ts';
 
 /** `patchbay provider`: runs the provider server until SIGINT or SIGTERM. */
@@ -91,18 +92,7 @@ ${SECURITY_FLAG_USAGE}`,
       log(`license: ${licensee}; features ${features.join(', ') || '(none)'}; expires ${expires ?? 'never'}`);
     }
     log(`patchbay provider listening on http://${values.host}:${provider.port} (data in ${dataDir})`);
-    await new Promise<void>((done) => {
-      const stop = (signal: string) => {
-        log(`${signal}: shutting down`);
-        provider.close().then(done, (error) => {
-          log(`shutdown failed: ${(error as Error).message}`);
-          done();
-        });
-      };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
-    });
-    log('stopped cleanly');
+    await runUntilSignal(() => provider.close(), log);
     return 0;
   },
 };
