@@ -35,7 +35,12 @@ function runGuardedUvu(dir: string): Promise<{ code: number; stdout: string; std
         dir,
         '\\.test\\.ts$',
       ],
-      { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, PATCHBAY_TEST_DRAIN_MS: '300' } },
+      {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, PATCHBAY_TEST_DRAIN_MS: '300' },
+      },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
         resolve({ code, stdout, stderr });
