@@ -22,9 +22,10 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ADMIN_TOKEN_FILE } from '../src/cli/adminSecurity.ts';
 import { formatNumber, writeBenchSection } from './benchmarksFile.ts';
 import type { SeedMeta } from './fleetShape.ts';
-import { fleetInventory, fleetMachine } from './fleetShape.ts';
+import { fleetInventory, fleetMachine, machineAuthorization } from './fleetShape.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -57,7 +58,7 @@ function runToEnd(child: ChildProcess): Promise<string> {
 
 /** The seeded folder for N machines, made once and reused (its meta.json says it is complete). */
 async function seeded(): Promise<{ dir: string; meta: SeedMeta; fresh: boolean }> {
-  const dir = join(tmpdir(), `patchbay-fleet-seed-v2-${MACHINES}`);
+  const dir = join(tmpdir(), `patchbay-fleet-seed-v3-${MACHINES}`);
   if (!args.fresh && existsSync(join(dir, 'meta.json'))) {
     return {
       dir,
@@ -71,7 +72,15 @@ async function seeded(): Promise<{ dir: string; meta: SeedMeta; fresh: boolean }
   const output = await runToEnd(
     spawn(
       process.execPath,
-      [...tsx, here('./fleetSeed.ts'), JSON.stringify({ dataDir: join(dir, 'data'), machines: MACHINES })],
+      [
+        ...tsx,
+        here('./fleetSeed.ts'),
+        JSON.stringify({
+          dataDir: join(dir, 'data'),
+          secretsFile: join(dir, 'secrets.bin'),
+          machines: MACHINES,
+        }),
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     ),
   );
@@ -109,10 +118,12 @@ function startProvider(dataDir: string) {
   return { child, spawnedAt, url };
 }
 
+/** An admin API call, with the token the provider wrote to the run's data folder at its first start. */
 async function admin(url: string, method: string, path: string, body?: unknown) {
+  const token = (await readFile(join(runDir, ADMIN_TOKEN_FILE), 'utf8')).trim();
   const response = await fetch(`${url}${path}`, {
     method,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
@@ -165,7 +176,10 @@ try {
   };
   const firstResponse = await fetch(`${url}/agent/v1/checkin`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      authorization: machineAuthorization(0, await readFile(meta.secretsFile)),
+    },
     body: JSON.stringify(firstBody),
   });
   await firstResponse.text();

@@ -14,8 +14,17 @@
  * released at that time), `stop` (drain and report), `capacity` (closed-loop max throughput of
  * hello-world or of unchanged check-ins for a few seconds), `exit`.
  */
+
+import { readFileSync } from 'node:fs';
 import { Pool } from 'undici';
-import { fleetInventory, fleetMachine, productsOf, type SeedMeta, TARGETS } from './fleetShape.ts';
+import {
+  fleetInventory,
+  fleetMachine,
+  machineAuthorization,
+  productsOf,
+  type SeedMeta,
+  TARGETS,
+} from './fleetShape.ts';
 
 /** What `start` carries. */
 export interface SimulationOptions {
@@ -25,8 +34,6 @@ export interface SimulationOptions {
   connections: number;
   /** Where the first cycle (every machine's first check-in after the restart) ends, in ms. */
   firstCycleMs: number;
-  /** Extra headers on every agent request (the Security issue's per-machine secret goes here). */
-  headers?: Record<string, string>;
 }
 
 /** Latency percentiles of one phase, in ms. */
@@ -99,6 +106,8 @@ class Phase {
 
 const SLOT_MS = 10;
 let options: SimulationOptions;
+/** Every machine's secret, packed (the seeder's enrollments issued them). */
+let secrets: Buffer;
 let pool: Pool;
 let machines: number;
 let flags: Uint8Array;
@@ -148,13 +157,9 @@ function checkInBody(index: number): string {
   return `{"machine":${JSON.stringify(machine)},"settings":${prefixCache[0]},"installed":${inventoryJson(index)},"status":{"restartRequired":false},"planEtag":${JSON.stringify(etags[etagOf[index]!])}}`;
 }
 
-/**
- * The headers of every agent request of machine `index`. The Security issue's per-machine secret
- * is one line here: `authorization: \`Machine m${index}:${secrets[index]}\``, with the secrets the
- * seeder's enrollments returned.
- */
-function headers(_index: number): Record<string, string> {
-  return { 'content-type': 'application/json', ...options.headers };
+/** The headers of every agent request of machine `index`: it proves who it is with its secret. */
+function headers(index: number): Record<string, string> {
+  return { 'content-type': 'application/json', authorization: machineAuthorization(index, secrets) };
 }
 
 function interval(): number {
@@ -266,6 +271,7 @@ async function installAll(index: number, updateIds: string[]): Promise<void> {
 function start(next: SimulationOptions): void {
   options = next;
   machines = next.meta.machines;
+  secrets = readFileSync(next.meta.secretsFile);
   pool = new Pool(next.url, { connections: next.connections, pipelining: 1, keepAliveTimeout: 60_000 });
   flags = new Uint8Array(machines);
   dueAt = new Float64Array(machines);

@@ -3,19 +3,28 @@
  * (no HTTP server) and registers the machines through Fleet.checkIn — the same code path as an HTTP
  * first check-in — many at once, so a million machines register in minutes rather than the hours
  * one HTTP round trip each would take. Commits are not fsynced (a loader, not the measured path);
- * closing flushes everything. Prints the SeedMeta as one JSON line on stdout.
+ * closing flushes everything. Every machine enrolls first, as an agent does at its first check-in
+ * (AgentIdentity.identify with the enrollment key); the secrets it is issued are packed into
+ * `secretsFile` for the load generator. Prints the SeedMeta as one JSON line on stdout.
  *
- * Run by bench/fleet.ts: node --import tsx bench/fleetSeed.ts '{"dataDir":"…","machines":1000000}'
+ * Run by bench/fleet.ts: node --import tsx bench/fleetSeed.ts '{"dataDir":"…","secretsFile":"…","machines":1000000}'
  */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { ENROLLMENT_KEY_FILE, openAgentSecurity } from '../src/cli/agentSecurity.ts';
 import { groupSettings } from '../src/domain/machineSettings.ts';
 import type { CheckInReport } from '../src/provider/Fleet.ts';
 import { MACHINE_KIND } from '../src/provider/machineKind.ts';
 import { openFleet } from '../src/provider/openFleet.ts';
 import { openProviderCore } from '../src/provider/ProviderCore.ts';
-import { fleetCatalog, fleetInventory, fleetMachine, type SeedMeta } from './fleetShape.ts';
+import { fleetCatalog, fleetInventory, fleetMachine, SECRET_LENGTH, type SeedMeta } from './fleetShape.ts';
 
-const { dataDir, machines } = JSON.parse(process.argv[2]!) as { dataDir: string; machines: number };
+const { dataDir, secretsFile, machines } = JSON.parse(process.argv[2]!) as {
+  dataDir: string;
+  secretsFile: string;
+  machines: number;
+};
 const IN_FLIGHT = 512;
 const log = (line: string) => process.stderr.write(`[seed] ${line}\n`);
 
@@ -38,6 +47,10 @@ await Promise.all(
 );
 log(`catalog: ${catalog.length} updates`);
 
+// The provider started on this folder later reads the same enrollment key file.
+const { identity } = await openAgentSecurity(core.store, { dataDir });
+const enrollmentKey = (await readFile(join(dataDir, ENROLLMENT_KEY_FILE), 'utf8')).trim();
+const secrets = Buffer.alloc(machines * SECRET_LENGTH);
 const settings = groupSettings(fleet.groups.defaultGroup);
 let etag = '';
 let next = 0;
@@ -46,6 +59,9 @@ await Promise.all(
   Array.from({ length: IN_FLIGHT }, async () => {
     while (next < machines) {
       const index = next++;
+      const { issuedSecret } = await identity.identify(fleetMachine(index).id, { enrollmentKey });
+      if (issuedSecret?.length !== SECRET_LENGTH) throw new Error(`unexpected secret for machine ${index}`);
+      secrets.write(issuedSecret, index * SECRET_LENGTH, 'latin1');
       const answer = await fleet.fleet.checkIn({
         machine: fleetMachine(index),
         settings,
@@ -65,6 +81,7 @@ await fleet.close();
 await core.store.db.compactRange('!', '~');
 const checkInterval = fleet.config.settings.checkInterval;
 await core.close();
+await writeFile(secretsFile, secrets);
 const meta: SeedMeta = {
   machines,
   targets: { ga: targets.ga!, hp: targets.hp! },
@@ -72,6 +89,7 @@ const meta: SeedMeta = {
   etag,
   checkInterval,
   seedSeconds: (performance.now() - started) / 1000,
+  secretsFile,
 };
 log(`seeded ${machines} machines in ${meta.seedSeconds.toFixed(0)} s`);
 process.stdout.write(`${JSON.stringify(meta)}\n`);
