@@ -5,7 +5,6 @@ import type { AgentStatus } from '../../agent/agentStatus.ts';
 import { loadAgentConfig } from '../../agent/config.ts';
 import { GROUP_MODES, INSTALL_DAYS } from '../../domain/fleet.ts';
 import { controlRequest, DEFAULT_CONTROL_URL, follow, statusLines } from '../agentControlClient.ts';
-import { startAgentServer } from '../agentServer.ts';
 import { type CliCommand, UsageError } from '../command.ts';
 import { runUntilSignal } from '../runUntilSignal.ts';
 
@@ -62,6 +61,9 @@ async function runService(args: string[]): Promise<number> {
   if (config.providers.length === 0)
     throw new UsageError('name at least one provider (--provider URL or the config file)');
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  // Loaded here, not at the top: every `patchbay` command imports this file, and the agent service
+  // (undici, tar, the agent machines) would add a second of module loading to a provider's start.
+  const { startAgentServer } = await import('../agentServer.ts');
   const agent = await startAgentServer({ dataDir, config, clockOffsetMs, log });
   log(
     `patchbay agent ${agent.service.identity.id} (${agent.service.identity.name}) control API listening on ${agent.url} (data in ${dataDir})`,
