@@ -7,8 +7,10 @@
  * way. Prints one JSON line: summed requests/s, and the worst p50/p99 over the connections.
  * Invoked by bench/checkin.ts; its argument is one JSON object.
  */
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { benchCheckIn, seededBehind, seededVariant } from './checkinShape.ts';
+import { machineAuthorization } from './machineSecrets.ts';
 
 interface LoadOptions {
   url: string;
@@ -20,9 +22,12 @@ interface LoadOptions {
   etags: string[];
   /** The first machine of the window this run uses. */
   offset: number;
+  /** Every machine's secret, packed (bench/machineSecrets.ts). */
+  secretsFile: string;
 }
 
 const options = JSON.parse(process.argv[2]!) as LoadOptions;
+const secrets = readFileSync(options.secretsFile);
 const PER_CONNECTION = Math.max(1, Math.floor(Math.min(options.machines, 20_000) / options.connections));
 
 function checkInRequest(index: number, lagging: number) {
@@ -30,7 +35,7 @@ function checkInRequest(index: number, lagging: number) {
   return {
     method: 'POST' as const,
     path: '/agent/v1/checkin',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: machineAuthorization(index, secrets) },
     body: JSON.stringify(benchCheckIn(index, variant, lagging, options.etags[variant])),
   };
 }

@@ -25,7 +25,8 @@ import { parseArgs } from 'node:util';
 import { ADMIN_TOKEN_FILE } from '../src/cli/adminSecurity.ts';
 import { formatNumber, writeBenchSection } from './benchmarksFile.ts';
 import type { SeedMeta } from './fleetShape.ts';
-import { fleetInventory, fleetMachine, machineAuthorization } from './fleetShape.ts';
+import { fleetInventory, fleetMachine } from './fleetShape.ts';
+import { machineAuthorization } from './machineSecrets.ts';
 
 const { values: args } = parseArgs({
   options: {

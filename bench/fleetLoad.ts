@@ -17,14 +17,8 @@
 
 import { readFileSync } from 'node:fs';
 import { Pool } from 'undici';
-import {
-  fleetInventory,
-  fleetMachine,
-  machineAuthorization,
-  productsOf,
-  type SeedMeta,
-  TARGETS,
-} from './fleetShape.ts';
+import { fleetInventory, fleetMachine, productsOf, type SeedMeta, TARGETS } from './fleetShape.ts';
+import { machineAuthorization } from './machineSecrets.ts';
 
 /** What `start` carries. */
 export interface SimulationOptions {

@@ -18,7 +18,8 @@ import type { CheckInReport } from '../src/provider/Fleet.ts';
 import { MACHINE_KIND } from '../src/provider/machineKind.ts';
 import { openFleet } from '../src/provider/openFleet.ts';
 import { openProviderCore } from '../src/provider/ProviderCore.ts';
-import { fleetCatalog, fleetInventory, fleetMachine, SECRET_LENGTH, type SeedMeta } from './fleetShape.ts';
+import { fleetCatalog, fleetInventory, fleetMachine, type SeedMeta } from './fleetShape.ts';
+import { allocateSecrets, enrollMachine } from './machineSecrets.ts';
 
 const { dataDir, secretsFile, machines } = JSON.parse(process.argv[2]!) as {
   dataDir: string;
@@ -50,7 +51,7 @@ log(`catalog: ${catalog.length} updates`);
 // The provider started on this folder later reads the same enrollment key file.
 const { identity } = await openAgentSecurity(core.store, { dataDir });
 const enrollmentKey = (await readFile(join(dataDir, ENROLLMENT_KEY_FILE), 'utf8')).trim();
-const secrets = Buffer.alloc(machines * SECRET_LENGTH);
+const secrets = allocateSecrets(machines);
 const settings = groupSettings(fleet.groups.defaultGroup);
 let etag = '';
 let next = 0;
@@ -59,9 +60,7 @@ await Promise.all(
   Array.from({ length: IN_FLIGHT }, async () => {
     while (next < machines) {
       const index = next++;
-      const { issuedSecret } = await identity.identify(fleetMachine(index).id, { enrollmentKey });
-      if (issuedSecret?.length !== SECRET_LENGTH) throw new Error(`unexpected secret for machine ${index}`);
-      secrets.write(issuedSecret, index * SECRET_LENGTH, 'latin1');
+      await enrollMachine(identity, enrollmentKey, index, secrets);
       const answer = await fleet.fleet.checkIn({
         machine: fleetMachine(index),
         settings,

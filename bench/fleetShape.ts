@@ -81,15 +81,6 @@ export interface SeedMeta {
   etag: string;
   checkInterval: { minMs: number; maxMs: number };
   seedSeconds: number;
-  /** The file holding every machine's secret, {@link SECRET_LENGTH} bytes each, in index order. */
+  /** The file holding every machine's secret, packed as bench/machineSecrets.ts does. */
   secretsFile: string;
-}
-
-/** Length of a machine secret (`pbm_` + 43 base64url characters), so secrets pack without separators. */
-export const SECRET_LENGTH = 47;
-
-/** The `Authorization` header of machine `index`, its secret read from the packed secrets. */
-export function machineAuthorization(index: number, secrets: Buffer): string {
-  const secret = secrets.toString('latin1', index * SECRET_LENGTH, (index + 1) * SECRET_LENGTH);
-  return `Machine ${fleetMachine(index).id}:${secret}`;
 }
