@@ -9,7 +9,8 @@
  *   fsync), full reply with its 3 actions and their content URLs.
  * Then the provider's RSS with every machine registered. Results go to docs/benchmarks-checkin.md.
  *
- * Run: npm run bench:checkin   (BENCH_MACHINES, BENCH_SECONDS override the size and run length)
+ * Run: npm run bench:checkin   (BENCH_MACHINES, BENCH_SECONDS override the size and run length;
+ * BENCH_PROFILE=unchanged|changed|hello writes a CPU profile of the provider during that scenario)
  */
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -27,6 +28,7 @@ import { makeTempDir } from '../test/helpers/tempDir.ts';
 import { type BenchRow, formatNumber, writeBenchSection } from './benchmarksFile.ts';
 import { benchCatalog, benchCheckIn, INVENTORIES, seededBehind, seededVariant } from './checkinShape.ts';
 import { allocateSecrets, enrollMachine } from './machineSecrets.ts';
+import { startProfile } from './profile.ts';
 
 const MACHINES = Number(process.env.BENCH_MACHINES ?? 100_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -158,7 +160,9 @@ try {
   for (const scenario of ['hello', 'unchanged', 'changed']) {
     await load(url, scenario, etags, offset, 2); // warm-up
     offset += 20_000;
+    const stopProfile = process.env.BENCH_PROFILE === scenario ? await startProfile() : undefined;
     const result = await load(url, scenario, etags, offset, SECONDS);
+    await stopProfile?.(`checkin-${scenario}.cpuprofile`);
     offset += 20_000;
     // A refused request is cheap: a run with any would report a throughput that is not check-ins.
     if (result.non2xx + result.errors + result.timeouts > 0) {
