@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ADMIN_TOKEN_FILE } from '../src/cli/adminSecurity.ts';
 import { formatNumber, writeBenchSection } from './benchmarksFile.ts';
+import type { Convergence, PhaseStats } from './fleetLoad.ts';
 import type { SeedMeta } from './fleetShape.ts';
 import { fleetInventory, fleetMachine } from './fleetShape.ts';
 import { machineAuthorization } from './machineSecrets.ts';
@@ -246,20 +247,9 @@ try {
   const last = samples.at(-1)!;
   const cpuShare = (100 * (last.cpuSeconds - samples[0]!.cpuSeconds)) / (last.t / 1000);
 
-  type Stats = {
-    count: number;
-    errors: number;
-    p50: number;
-    p90: number;
-    p99: number;
-    max: number;
-    rate: number;
-    lagP99: number;
-  };
-  type Conv = { expected: number; installed: number; p50Ms?: number; p90Ms?: number; allMs?: number };
-  const steady = report.steady as Stats;
-  const first = report.firstCycle as Stats;
-  const convergence = report.convergence as Record<string, Conv>;
+  const steady = report.steady as PhaseStats;
+  const first = report.firstCycle as PhaseStats;
+  const convergence = report.convergence as Record<string, Convergence>;
   const ms = (value: number) => `${value.toFixed(1)} ms`;
   const conv = (name: string, label: string) => {
     const c = convergence[name]!;
