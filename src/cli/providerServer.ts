@@ -239,6 +239,7 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
     throw error;
   }
   scanner.start();
+  void fleet.loadDirectory();
   const port = (server.address() as AddressInfo).port;
   const shownHost = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
   let closing: Promise<void> | undefined;

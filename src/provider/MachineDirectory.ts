@@ -165,7 +165,7 @@ export class MachineDirectory {
    * is newer — up to capacity, `chunk` at a time with a pause between, so check-ins go on meanwhile.
    * Resolves with how many were added.
    */
-  async load(bytes: Buffer, chunk = 20_000): Promise<number> {
+  async load(bytes: Buffer, chunk = 5_000): Promise<number> {
     const newline = bytes.indexOf(10);
     const header = JSON.parse(bytes.subarray(0, newline).toString()) as {
       version: number;
@@ -196,6 +196,9 @@ export class MachineDirectory {
     const group = take((b) => new Uint32Array(b), count * 4);
     const flags = take((b) => new Uint8Array(b), count);
     const groups = header.groups.map((id) => this.#internGroup(id));
+    // Grow once for the whole dump rather than doubling (and copying) as entries arrive.
+    const wanted = Math.min(this.#capacity, this.#used + count);
+    if (wanted > this.#contact.length) this.#grow(wanted);
     let added = 0;
     for (let i = 0; i < count; i++) {
       if (i > 0 && i % chunk === 0) await new Promise((resolve) => setImmediate(resolve));
@@ -205,8 +208,10 @@ export class MachineDirectory {
       const slot = this.#allocate();
       this.#slots.set(id, slot);
       this.#contact[slot] = contact[i]!;
-      this.#record.set(record.subarray(i * 4, i * 4 + 4), slot * 4);
-      this.#etag.set(etag.subarray(i * 2, i * 2 + 2), slot * 2);
+      // Word by word: a subarray per entry would be two million short-lived objects for the GC.
+      for (let w = 0; w < 4; w++) this.#record[slot * 4 + w] = record[i * 4 + w]!;
+      this.#etag[slot * 2] = etag[i * 2]!;
+      this.#etag[slot * 2 + 1] = etag[i * 2 + 1]!;
       this.#group[slot] = groups[group[i]!]!;
       this.#flags[slot] = flags[i]!;
       this.#odd.delete(slot);

@@ -33,6 +33,13 @@ export interface FleetServices {
   contacts: LastContacts;
   fleet: Fleet;
   queries: FleetQueries;
+  /**
+   * Loads the directory dump a clean shutdown left (if any) into memory, in chunks between which
+   * check-ins go on; resolves when done. Loading is left to the caller because a million entries
+   * take a second or two of CPU: the provider starts it once it listens, so it never delays the
+   * first check-in. Calling it again returns the same load.
+   */
+  loadDirectory(): Promise<void>;
   /** Stops listening, writes pending last-contact times and the directory dump; call before closing the core. */
   close(): Promise<void>;
 }
@@ -75,12 +82,16 @@ export async function openFleet(core: ProviderCore, options: OpenFleetOptions = 
   const stopLogging = logAdminChanges(activity, catalog, groups, config, options.onError);
   const dumpPath = join(core.dataDir, DIRECTORY_DUMP);
   const dump = await takeDirectoryDump(dumpPath);
-  const loading = dump
-    ? fleet.directory.load(dump).then(
-        () => {},
-        (error: unknown) => options.onError?.(error),
-      )
-    : Promise.resolve();
+  let loading: Promise<void> | undefined;
+  const loadDirectory = () => {
+    loading ??= dump
+      ? fleet.directory.load(dump).then(
+          () => {},
+          (error: unknown) => options.onError?.(error),
+        )
+      : Promise.resolve();
+    return loading;
+  };
   return {
     config,
     groups,
@@ -90,11 +101,13 @@ export async function openFleet(core: ProviderCore, options: OpenFleetOptions = 
     contacts,
     fleet,
     queries,
+    loadDirectory,
     async close() {
       stopLogging();
       planIndex.close();
       await contacts.close();
-      await loading;
+      // A dump never loaded still holds entries worth keeping for the next start.
+      await loadDirectory();
       // Every check-in recorded in the background is committed (or has invalidated its entry) first.
       await host.flush();
       await writeFile(`${dumpPath}.tmp`, fleet.directory.serialize());

@@ -129,6 +129,8 @@ test('a clean close leaves a directory dump that the next start loads and delete
   withFleet(async (setup) => {
     const first = await setup.services.fleet.checkIn(report('m1'));
     const reopened = await setup.reopen();
+    assert.is(reopened.services.fleet.directory.get('m1'), undefined, 'not loaded before loadDirectory');
+    await reopened.services.loadDirectory();
     assert.is(reopened.services.fleet.directory.get('m1')!.planEtag, first.planEtag);
     assert.is(existsSync(join(reopened.core.dataDir, 'machine-directory.bin')), false);
     return reopened;

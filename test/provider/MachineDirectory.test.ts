@@ -92,6 +92,22 @@ test('load keeps entries set since the start and stops at capacity', async () =>
   assert.is(restored.size, 3);
 });
 
+test('load of more entries than the initial slots grows once, and later sets still fit', async () => {
+  const count = 5_000;
+  const directory = new MachineDirectory(count + 10);
+  for (let n = 0; n < count; n++) directory.set(`m${n}`, hashed(n));
+  const restored = new MachineDirectory(count + 10);
+  restored.set('early', hashed(1));
+  assert.is(await restored.load(directory.serialize()), count);
+  for (const n of [0, 1023, 1024, 2047, count - 1]) {
+    assert.equal(restored.get(`m${n}`), { ...hashed(n), planKey: '' });
+  }
+  for (let n = 0; n < 9; n++) restored.set(`late${n}`, hashed(n));
+  assert.is(restored.size, count + 10);
+  assert.equal(restored.get('late8'), hashed(8));
+  assert.equal(restored.get('early'), hashed(1));
+});
+
 test('a capacity below 1 is a TypeError', () => {
   assert.throws(() => new MachineDirectory(0), TypeError);
 });
