@@ -110,6 +110,67 @@ test('forget lets a machine enroll again and voids its old secret', async () => 
   assert.is(await code(identity.authenticate('m-1', machine('m-1', first.issuedSecret!))), 'UNAUTHENTICATED');
 });
 
+test('a secret checked once is accepted from memory, without reading the store again', async () => {
+  const { issuedSecret } = await identity.identify('m-1', { enrollmentKey: KEY });
+  const other = await identity.identify('m-2', { enrollmentKey: KEY });
+  await store.close();
+  try {
+    assert.equal(await identity.identify('m-1', { authorization: machine('m-1', issuedSecret!) }), {
+      machineId: 'm-1',
+    });
+    await identity.authenticate('m-1', machine('m-1', issuedSecret!));
+    // Another machine's secret is not in memory for this id: the store is asked, and it is closed.
+    assert.is.not(await code(identity.authenticate('m-1', machine('m-1', other.issuedSecret!))), undefined);
+  } finally {
+    store = await Store.open(dir);
+  }
+});
+
+/** `store`, except that the first read of a sublevel is answered only after `release()`. */
+function withHeldFirstRead(base: Store): { store: Store; release: () => void } {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let reads = 0;
+  const sublevel = (name: string) => {
+    const real = base.sublevel(name);
+    return new Proxy(real, {
+      get(target, property) {
+        if (property === 'get') {
+          return async (key: string) => {
+            const value = await target.get(key);
+            if (reads++ === 0) await gate;
+            return value;
+          };
+        }
+        const value = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  };
+  const store = new Proxy(base, {
+    get(target, property) {
+      if (property === 'sublevel') return sublevel;
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { store, release };
+}
+
+test('a check that read the secret before a forget does not let it in afterwards', async () => {
+  const { issuedSecret } = await identity.identify('m-1', { enrollmentKey: KEY });
+  const held = withHeldFirstRead(store);
+  const reopened = new AgentIdentity(held.store, KEY);
+  // The check reads the secret, and its answer arrives only after the forget is done.
+  const checking = reopened.authenticate('m-1', machine('m-1', issuedSecret!));
+  assert.ok(await reopened.forget('m-1'));
+  held.release();
+  await checking;
+  assert.is(await code(reopened.authenticate('m-1', machine('m-1', issuedSecret!))), 'UNAUTHENTICATED');
+});
+
 test('parseMachineAuthorization splits at the last colon and refuses other schemes', () => {
   assert.equal(parseMachineAuthorization('Machine host:01:pbm_abc'), { id: 'host:01', secret: 'pbm_abc' });
   assert.is(parseMachineAuthorization('Bearer x:y'), undefined);
