@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ADMIN_TOKEN_FILE } from '../src/cli/adminSecurity.ts';
+import { VERIFIED_DUMP_FILE } from '../src/provider/auth/verifiedCredentialsDump.ts';
 import { formatNumber, writeBenchSection } from './benchmarksFile.ts';
 import type { Convergence, PhaseStats } from './fleetLoad.ts';
 import type { SeedMeta } from './fleetShape.ts';
@@ -149,8 +150,11 @@ await rm(runDir, { recursive: true, force: true });
 const started = performance.now();
 await cp(join(seedDir, 'data'), runDir, { recursive: true });
 log(`copied the seeded folder in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-// --crash: restart as after a crash, without the directory dump a clean shutdown leaves.
-if (args.crash) await rm(join(runDir, 'machine-directory.bin'), { force: true });
+// --crash: restart as after a crash, without the dumps a clean shutdown leaves.
+if (args.crash) {
+  await rm(join(runDir, 'machine-directory.bin'), { force: true });
+  await rm(join(runDir, VERIFIED_DUMP_FILE), { force: true });
+}
 
 const provider = startProvider(runDir);
 const generator = fork(here('./fleetLoad.ts'), [], {

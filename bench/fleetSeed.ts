@@ -49,7 +49,8 @@ await Promise.all(
 log(`catalog: ${catalog.length} updates`);
 
 // The provider started on this folder later reads the same enrollment key file.
-const { identity } = await openAgentSecurity(core.store, { dataDir });
+const security = await openAgentSecurity(core.store, { dataDir });
+const { identity } = security;
 const enrollmentKey = (await readFile(join(dataDir, ENROLLMENT_KEY_FILE), 'utf8')).trim();
 const secrets = allocateSecrets(machines);
 const settings = groupSettings(fleet.groups.defaultGroup);
@@ -79,6 +80,7 @@ await core.host.flush();
 await fleet.close();
 await core.store.db.compactRange('!', '~');
 const checkInterval = fleet.config.settings.checkInterval;
+await security.saveVerified();
 await core.close();
 await writeFile(secretsFile, secrets);
 const meta: SeedMeta = {

@@ -3,6 +3,11 @@ import type { Store } from '../../storage/Store.ts';
 import { AgentIdentity } from '../provider/agentIdentity.ts';
 import { isExposed, loadOrCreateSecretFile, readSecretFile } from '../provider/auth/secretFiles.ts';
 import { issueSecret } from '../provider/auth/secretToken.ts';
+import {
+  restoreVerifiedDump,
+  saveVerifiedDump,
+  VERIFIED_DUMP_FILE,
+} from '../provider/auth/verifiedCredentialsDump.ts';
 import { generateUrlKey, parseUrlKey, signContentPath } from '../provider/signedUrls.ts';
 
 /** The file a first start writes the enrollment key to (unless one is configured). */
@@ -31,6 +36,8 @@ export interface AgentSecurity {
   urlKeys: Buffer[];
   /** A signed `/content/<sha256>?exp=…&sig=…` path for a check-in reply. */
   signContentPath(sha256: string, nowMs?: number): string;
+  /** Saves the verified-secret fingerprints for the next start; call at clean shutdown, before the store closes. */
+  saveVerified(): Promise<void>;
 }
 
 async function secretFile(path: string, make: () => string, what: string, log: (line: string) => void) {
@@ -42,7 +49,8 @@ async function secretFile(path: string, make: () => string, what: string, log: (
 
 /**
  * Loads (or, at first start, creates with mode 0600) the enrollment key and the content URL key,
- * and opens the machine credentials. Logs file paths, never the keys.
+ * and opens the machine credentials, with the fingerprints of verified secrets a clean shutdown
+ * saved. Logs file paths, never the keys.
  */
 export async function openAgentSecurity(store: Store, options: AgentSecurityOptions): Promise<AgentSecurity> {
   const log = options.log ?? (() => {});
@@ -69,9 +77,13 @@ export async function openAgentSecurity(store: Store, options: AgentSecurityOpti
     );
   }
   const ttl = options.contentUrlTtlSeconds ?? 86_400;
+  const identity = new AgentIdentity(store, enrollmentKey);
+  const dumpPath = join(options.dataDir, VERIFIED_DUMP_FILE);
+  await restoreVerifiedDump(identity, store, dumpPath);
   return {
-    identity: new AgentIdentity(store, enrollmentKey),
+    identity,
     urlKeys,
     signContentPath: (sha256, nowMs = Date.now()) => signContentPath(urlKeys[0]!, sha256, nowMs, ttl),
+    saveVerified: () => saveVerifiedDump(identity, store, dumpPath),
   };
 }

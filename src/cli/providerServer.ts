@@ -264,6 +264,7 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
           server.closeIdleConnections();
         });
         await fleet.close();
+        await security.saveVerified();
         await core.close();
       })();
       return closing;

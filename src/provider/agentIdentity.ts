@@ -83,7 +83,7 @@ export class AgentIdentity {
   readonly #records: RecordRepository<CredentialRecord>;
   readonly #enrollmentKey: string;
   /** Fingerprints of the credentials checked against the store since start (or issued). */
-  readonly #verified = new FingerprintSet();
+  #verified = new FingerprintSet();
   /** Counts forgets, so a check that read a secret before a forget does not remember it after. */
   #forgets = 0;
   readonly #now: () => Date;
@@ -138,6 +138,22 @@ export class AgentIdentity {
     if (presented === undefined || !(await this.#secretChecks(machineId, presented))) {
       throw unauthenticated(`machine ${machineId} did not present its secret`, machineId);
     }
+  }
+
+  /** What memory holds of checked secrets, as bytes (see verifiedCredentialsDump.ts). */
+  exportVerified(): Buffer {
+    return this.#verified.toBytes();
+  }
+
+  /**
+   * Takes over fingerprints exported by an earlier process over the same store; false (and nothing
+   * changed) for bytes that are not an export. Only for a store no one has changed since.
+   */
+  importVerified(bytes: Buffer): boolean {
+    const restored = FingerprintSet.fromBytes(bytes);
+    if (restored === undefined) return false;
+    this.#verified = restored;
+    return true;
   }
 
   /** True when the machine id has enrolled. */

@@ -2,6 +2,8 @@
 const EMPTY_LO = 0;
 const DELETED_LO = 1;
 const INITIAL_SLOTS = 1024;
+/** The first word of {@link FingerprintSet.toBytes}; another value is not read. */
+const FORMAT_VERSION = 1;
 
 /** A 64-bit fingerprint as two unsigned 32-bit words. */
 export interface Fingerprint {
@@ -66,6 +68,39 @@ export class FingerprintSet {
     this.#words[slot * 2 + 1] = DELETED_LO;
     this.#size--;
     return true;
+  }
+
+  /** The set as bytes (its table as is), for {@link FingerprintSet.fromBytes}. */
+  toBytes(): Buffer {
+    const header = Buffer.alloc(8);
+    header.writeUInt32LE(FORMAT_VERSION, 0);
+    header.writeUInt32LE(this.#size, 4);
+    return Buffer.concat([
+      header,
+      Buffer.from(this.#words.buffer, this.#words.byteOffset, this.#words.byteLength),
+    ]);
+  }
+
+  /**
+   * The set `toBytes` wrote, or undefined for bytes of another version or shape (the caller then
+   * starts empty: a fingerprint is only ever a shortcut past a store read).
+   */
+  static fromBytes(bytes: Buffer): FingerprintSet | undefined {
+    if (bytes.length < 8 || bytes.readUInt32LE(0) !== FORMAT_VERSION) return undefined;
+    const wordCount = (bytes.length - 8) / 4;
+    const slots = wordCount / 2;
+    if (!Number.isInteger(slots) || slots < INITIAL_SLOTS || (slots & (slots - 1)) !== 0) return undefined;
+    const set = new FingerprintSet();
+    set.#words = new Uint32Array(wordCount);
+    Buffer.from(set.#words.buffer).set(bytes.subarray(8));
+    set.#mask = slots - 1;
+    set.#size = bytes.readUInt32LE(4);
+    set.#occupied = set.#size;
+    // Deleted slots count towards the load as well.
+    for (let at = 0; at < wordCount; at += 2) {
+      if (set.#words[at] === 0 && set.#words[at + 1] === DELETED_LO) set.#occupied++;
+    }
+    return set;
   }
 
   /** The slot holding the fingerprint, or -1. */
