@@ -61,7 +61,7 @@ function runToEnd(child: ChildProcess): Promise<string> {
 
 /** The seeded folder for N machines, made once and reused (its meta.json says it is complete). */
 async function seeded(): Promise<{ dir: string; meta: SeedMeta; fresh: boolean }> {
-  const dir = join(tmpdir(), `patchbay-fleet-seed-v3-${MACHINES}`);
+  const dir = join(tmpdir(), `patchbay-fleet-seed-v4-${MACHINES}`);
   if (!args.fresh && existsSync(join(dir, 'meta.json'))) {
     return {
       dir,
