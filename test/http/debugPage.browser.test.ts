@@ -198,7 +198,17 @@ if (!existsSync(CHROMIUM)) {
     await page.fill('#actor-search', 'upd-2024');
     await page.waitForFunction(actorButtons(1));
     await page.click('#actor-list button[data-actor-id="upd-2024-live"]');
+    // Until this actor is loaded the page still shows the one selected before: persisted, with
+    // priority high active and its stream "live". Waiting on those right after the click raced
+    // with the load (seen under load: high "highlighted", 0 events listed). So wait for this
+    // actor's title first; its own stream is opened in the same step, then wait for it to be live.
+    await page.waitForFunction(
+      `document.querySelector('#actor-title')?.textContent === 'updateLifecycle / upd-2024-live'`,
+      undefined,
+      { timeout: 15_000 },
+    );
     await page.waitForSelector('#connection[data-state="live"]', { timeout: 15_000 });
+    assert.not.match(await stateClasses(page, 'updateLifecycle.catalog.priority.high'), /\bactive\b/);
     server.inspector.send('updateLifecycle', 'upd-2024-live', {
       type: 'SET_HIGH_PRIORITY',
       at: new Date().toISOString(),
