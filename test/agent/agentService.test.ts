@@ -7,6 +7,7 @@ import { parseAgentConfig } from '../../src/agent/config.ts';
 import { startAgentServer } from '../../src/cli/agentServer.ts';
 import { startContentServer } from '../helpers/contentServer.ts';
 import { until } from '../helpers/deferredActor.ts';
+import { eventually } from '../helpers/e2eWorld.ts';
 import { startFakeProvider } from '../helpers/fakeProvider.ts';
 import { makeTempDir } from '../helpers/tempDir.ts';
 import { requestJson } from '../helpers/testProvider.ts';
@@ -87,20 +88,15 @@ const service = suite('AgentService with a fake provider');
 service('download mode: a check downloads and waits; apply installs and reports in order', async () => {
   const t = await setup('download');
   try {
-    await until(() => t.provider.received.some((r) => r.path === '/agent/v1/checkin'), 5000);
-    let s = await t.status();
-    for (let i = 0; i < 100 && s.phase !== 'ready'; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      s = await t.status();
-    }
-    assert.is(s.phase, 'ready');
+    await until(() => t.provider.received.some((r) => r.path === '/agent/v1/checkin'));
+    // Generous deadlines: they only bound a broken agent, a slow CI machine must not trip them.
+    const s = await eventually(t.status, (status) => status.phase === 'ready', 30_000, 'phase ready');
     assert.is(s.updates[0]?.download?.state, 'done');
     assert.is((await t.control('POST', '/apply')).status, 202);
-    for (let i = 0; i < 100 && (await t.status()).phase !== 'idle'; i++)
-      await new Promise((r) => setTimeout(r, 50));
+    await eventually(t.status, (status) => status.phase === 'idle', 30_000, 'phase idle after apply');
     const current = await readFile(join(t.dir, 'apps', 'patchbay-demo-server', 'current', 'VERSION'), 'utf8');
     assert.match(current, t.update.version);
-    await until(() => t.reported().some((e) => e.type === 'install.succeeded'), 5000);
+    await until(() => t.reported().some((e) => e.type === 'install.succeeded'));
     const types = t.reported().map((e) => e.type);
     assert.equal(types, ['download.started', 'download.succeeded', 'install.started', 'install.succeeded']);
     const seqs = t.reported().map((e) => e.seq);
@@ -135,7 +131,7 @@ reporting(
       }),
     });
     try {
-      await until(() => provider.received.some((r) => r.path === '/agent/v1/events'), 5000);
+      await until(() => provider.received.some((r) => r.path === '/agent/v1/events'));
       const events = provider.received
         .filter((r) => r.path === '/agent/v1/events')
         .flatMap((r) => (r.body as { events: { type: string; detail?: string }[] }).events);
@@ -154,16 +150,22 @@ reporting(
 reporting('the machine id is made at the first start and kept across restarts', async () => {
   const provider = await startFakeProvider({});
   const { dir, cleanup } = await makeTempDir('pb-agent-');
-  const config = parseAgentConfig({ providers: [provider.url], mode: 'manual', control: { port: 0 } });
-  const first = await startAgentServer({ dataDir: dir, config });
-  const id = first.service.identity.id;
-  await first.close();
-  const second = await startAgentServer({ dataDir: dir, config });
-  assert.is(second.service.identity.id, id);
-  assert.match(id, /^[0-9a-f-]{36}$/);
-  await second.close();
-  await provider.close();
-  await cleanup();
+  try {
+    const config = parseAgentConfig({ providers: [provider.url], mode: 'manual', control: { port: 0 } });
+    const first = await startAgentServer({ dataDir: dir, config });
+    const id = first.service.identity.id;
+    await first.close();
+    const second = await startAgentServer({ dataDir: dir, config });
+    try {
+      assert.is(second.service.identity.id, id);
+      assert.match(id, /^[0-9a-f-]{36}$/);
+    } finally {
+      await second.close();
+    }
+  } finally {
+    await provider.close();
+    await cleanup();
+  }
 });
 
 reporting.run();

@@ -15,11 +15,13 @@ import {
 } from '../../src/agent/downloader.ts';
 import { createDispatcher } from '../../src/agent/httpDispatcher.ts';
 import { isPatchbayError } from '../../src/domain/PatchbayError.ts';
+import { createCleanups } from '../helpers/cleanups.ts';
 import { type ContentServer, startConnectProxy, startContentServer } from '../helpers/contentServer.ts';
 
 const bytes = randomBytes(256 * 1024);
 const sha256 = createHash('sha256').update(bytes).digest('hex');
 const path = `/content/${sha256}`;
+const opened = createCleanups();
 
 interface Fixture {
   server: ContentServer;
@@ -29,7 +31,9 @@ interface Fixture {
 }
 
 async function fixture(serverOptions = {}): Promise<Fixture> {
-  const server = await startContentServer(new Map([[path, bytes]]), serverOptions);
+  const server = opened.add(await startContentServer(new Map([[path, bytes]]), serverOptions), (s) =>
+    s.close(),
+  );
   const dataDir = await mkdtemp(join(tmpdir(), 'pb-dl-'));
   return {
     server,
@@ -55,6 +59,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 }
 
 const download = suite('downloadContent');
+download.after.each(opened.release);
 
 download('streams the bytes into downloads/<sha256> and removes the partial', async () => {
   const f = await fixture();
@@ -63,7 +68,6 @@ download('streams the bytes into downloads/<sha256> and removes the partial', as
   assert.ok((await readFile(result.file)).equals(bytes));
   assert.is(existsSync(partialPath(f.dataDir, sha256)), false);
   assert.is(result.bytesTransferred, bytes.length);
-  await f.server.close();
 });
 
 download('reports progress up to the full size with a rate', async () => {
@@ -74,7 +78,6 @@ download('reports progress up to the full size with a rate', async () => {
   assert.is(last.bytes, bytes.length);
   assert.is(last.total, bytes.length);
   assert.ok(last.rate > 0);
-  await f.server.close();
 });
 
 download('an already verified file is not fetched again', async () => {
@@ -83,7 +86,6 @@ download('an already verified file is not fetched again', async () => {
   const again = await downloadContent(f.source, {}, f.options);
   assert.is(again.bytesTransferred, 0);
   assert.is(f.server.requests.length, 1);
-  await f.server.close();
 });
 
 download('abort keeps the partial file and rejects', async () => {
@@ -99,7 +101,6 @@ download('abort keeps the partial file and rejects', async () => {
   const partialSize = (await stat(partialPath(f.dataDir, sha256))).size;
   assert.ok(partialSize > 0 && partialSize <= 100_000);
   assert.is(existsSync(downloadedPath(f.dataDir, sha256)), false);
-  await f.server.close();
 });
 
 download('a resume asks Range: bytes=N- and transfers only the rest', async () => {
@@ -111,7 +112,6 @@ download('a resume asks Range: bytes=N- and transfers only the rest', async () =
   assert.is(result.resumedFrom, 70_000);
   assert.is(result.bytesTransferred, bytes.length - 70_000);
   assert.ok((await readFile(result.file)).equals(bytes));
-  await f.server.close();
 });
 
 download('abort then a new call resumes from the partial file', async () => {
@@ -127,7 +127,6 @@ download('abort then a new call resumes from the partial file', async () => {
   assert.is(f.server.requests[1]?.range, `bytes=${partialSize}-`);
   assert.ok(result.bytesTransferred < bytes.length);
   assert.ok((await readFile(result.file)).equals(bytes));
-  await f.server.close();
 });
 
 download('a 200 answer to a range request restarts the file from zero', async () => {
@@ -137,7 +136,6 @@ download('a 200 answer to a range request restarts the file from zero', async ()
   const result = await downloadContent(f.source, {}, f.options);
   assert.is(result.bytesTransferred, bytes.length);
   assert.ok((await readFile(result.file)).equals(bytes));
-  await f.server.close();
 });
 
 download('a partial longer than the size is started over', async () => {
@@ -147,20 +145,19 @@ download('a partial longer than the size is started over', async () => {
   const result = await downloadContent(f.source, {}, f.options);
   assert.is(f.server.requests[0]?.range, undefined);
   assert.ok((await readFile(result.file)).equals(bytes));
-  await f.server.close();
 });
 
 download('a hash mismatch is CONTENT_HASH_MISMATCH, deletes the partial and places nothing', async () => {
   const f = await fixture();
   const wrong = { ...f.source, sha256: 'b'.repeat(64) };
   f.server.options = {};
-  const server = await startContentServer(new Map([[`/content/${'b'.repeat(64)}`, bytes]]));
+  const server = opened.add(await startContentServer(new Map([[`/content/${'b'.repeat(64)}`, bytes]])), (s) =>
+    s.close(),
+  );
   wrong.urls = [`${server.url}/content/${'b'.repeat(64)}`];
   assert.is(await codeOf(downloadContent(wrong, {}, f.options)), 'CONTENT_HASH_MISMATCH');
   assert.is(existsSync(partialPath(f.dataDir, wrong.sha256)), false);
   assert.is(existsSync(downloadedPath(f.dataDir, wrong.sha256)), false);
-  await server.close();
-  await f.server.close();
 });
 
 download('a corrupt partial is caught by the hash and deleted', async () => {
@@ -169,7 +166,6 @@ download('a corrupt partial is caught by the hash and deleted', async () => {
   await writeFile(partialPath(f.dataDir, sha256), randomBytes(70_000));
   assert.is(await codeOf(downloadContent(f.source, {}, f.options)), 'CONTENT_HASH_MISMATCH');
   assert.is(existsSync(partialPath(f.dataDir, sha256)), false);
-  await f.server.close();
 });
 
 download('URLs are tried in order: a dead first URL falls through to the second', async () => {
@@ -177,7 +173,6 @@ download('URLs are tried in order: a dead first URL falls through to the second'
   const source = { ...f.source, urls: ['http://127.0.0.1:1/content/x', f.server.url + path] };
   const result = await downloadContent(source, {}, f.options);
   assert.ok((await readFile(result.file)).equals(bytes));
-  await f.server.close();
 });
 
 download('server errors are retried in rounds with backoff until one succeeds', async () => {
@@ -185,26 +180,24 @@ download('server errors are retried in rounds with backoff until one succeeds', 
   const result = await downloadContent(f.source, {}, f.options);
   assert.is(f.server.requests.length, 3);
   assert.ok((await readFile(result.file)).equals(bytes));
-  await f.server.close();
 });
 
 download('when every round fails the last error is thrown', async () => {
   const f = await fixture({ failFirst: 100 });
   assert.is(await codeOf(downloadContent(f.source, {}, f.options)), 'DOWNLOAD_FAILED');
   assert.is(f.server.requests.length, 3);
-  await f.server.close();
 });
 
 download('a 404 from every URL is CONTENT_NOT_FOUND', async () => {
   const f = await fixture();
   const source = { ...f.source, urls: [`${f.server.url}/content/${'c'.repeat(64)}`] };
   assert.is(await codeOf(downloadContent(source, {}, f.options)), 'CONTENT_NOT_FOUND');
-  await f.server.close();
 });
 
 download.run();
 
 const signatures = suite('downloadContent signatures');
+signatures.after.each(opened.release);
 const keys = generateKeyPairSync('ed25519');
 const publicPem = keys.publicKey.export({ format: 'pem', type: 'spki' }).toString();
 const goodSignature = sign(null, Buffer.from(sha256, 'hex'), keys.privateKey).toString('base64');
@@ -214,7 +207,6 @@ signatures('a signed update with a valid signature is placed', async () => {
   const options = { ...f.options, trustedPublicKeys: [publicPem] };
   const result = await downloadContent({ ...f.source, signed: true, signature: goodSignature }, {}, options);
   assert.ok(existsSync(result.file));
-  await f.server.close();
 });
 
 signatures('a bad signature is SIGNATURE_INVALID and nothing is placed', async () => {
@@ -225,14 +217,12 @@ signatures('a bad signature is SIGNATURE_INVALID and nothing is placed', async (
   const code = await codeOf(downloadContent({ ...f.source, signed: true, signature: bad }, {}, options));
   assert.is(code, 'SIGNATURE_INVALID');
   assert.is(existsSync(downloadedPath(f.dataDir, sha256)), false);
-  await f.server.close();
 });
 
 signatures('a signed update without its signature is SIGNATURE_MISSING before any transfer', async () => {
   const f = await fixture();
   assert.is(await codeOf(downloadContent({ ...f.source, signed: true }, {}, f.options)), 'SIGNATURE_MISSING');
   assert.is(f.server.requests.length, 0);
-  await f.server.close();
 });
 
 signatures('with verifySignatures off a signed update needs no signature', async () => {
@@ -240,17 +230,22 @@ signatures('with verifySignatures off a signed update needs no signature', async
   const options = { ...f.options, verifySignatures: false };
   const result = await downloadContent({ ...f.source, signed: true }, {}, options);
   assert.ok(existsSync(result.file));
-  await f.server.close();
 });
 
 signatures.run();
 
 const proxy = suite('downloadContent through a proxy');
+proxy.after.each(opened.release);
 
 proxy('goes through the configured proxy with Basic proxy credentials', async () => {
   const f = await fixture();
-  const proxyServer = await startConnectProxy({ user: 'alice', password: 's3cret' });
-  const dispatcher = createDispatcher({ url: proxyServer.url, user: 'alice', password: 's3cret' }, 5000);
+  const proxyServer = opened.add(await startConnectProxy({ user: 'alice', password: 's3cret' }), (p) =>
+    p.close(),
+  );
+  const dispatcher = opened.add(
+    createDispatcher({ url: proxyServer.url, user: 'alice', password: 's3cret' }, 5000),
+    (d) => d.close(),
+  );
   const result = await downloadContent(f.source, {}, { ...f.options, dispatcher });
   assert.ok((await readFile(result.file)).equals(bytes));
   assert.is(proxyServer.connects.length, 1);
@@ -258,21 +253,20 @@ proxy('goes through the configured proxy with Basic proxy credentials', async ()
     proxyServer.connects[0]?.authorization,
     `Basic ${Buffer.from('alice:s3cret').toString('base64')}`,
   );
-  await dispatcher.close();
-  await proxyServer.close();
-  await f.server.close();
 });
 
 proxy('wrong proxy credentials fail the download', async () => {
   const f = await fixture();
-  const proxyServer = await startConnectProxy({ user: 'alice', password: 's3cret' });
-  const dispatcher = createDispatcher({ url: proxyServer.url, user: 'alice', password: 'nope' }, 5000);
+  const proxyServer = opened.add(await startConnectProxy({ user: 'alice', password: 's3cret' }), (p) =>
+    p.close(),
+  );
+  const dispatcher = opened.add(
+    createDispatcher({ url: proxyServer.url, user: 'alice', password: 'nope' }, 5000),
+    (d) => d.close(),
+  );
   const options = { ...f.options, dispatcher, retry: { rounds: 1, baseMs: 1, maxMs: 1 } };
   assert.is(await codeOf(downloadContent(f.source, {}, options)), 'DOWNLOAD_FAILED');
   assert.is(f.server.requests.length, 0);
-  await dispatcher.close();
-  await proxyServer.close();
-  await f.server.close();
 });
 
 proxy.run();

@@ -3,33 +3,33 @@ import * as assert from 'uvu/assert';
 import { EventReporter } from '../../src/agent/eventReporter.ts';
 import { Outbox } from '../../src/agent/outbox.ts';
 import { Store } from '../../storage/Store.ts';
+import { createCleanups } from '../helpers/cleanups.ts';
 import { until } from '../helpers/deferredActor.ts';
 import { startFakeProvider } from '../helpers/fakeProvider.ts';
 import { makeTempDir } from '../helpers/tempDir.ts';
 
 const options = { maxMessageSize: 262_144, sendTimeoutMs: 2000 };
+const opened = createCleanups();
 
 async function setup(count: number) {
   const { dir, cleanup } = await makeTempDir();
-  const store = await Store.open(dir);
+  opened.defer(cleanup);
+  const store = opened.add(await Store.open(dir), (s) => s.close());
   const outbox = await Outbox.open(store);
   for (let i = 0; i < count; i++) outbox.stage('a', { type: 'download.started', updateId: `u${i}` });
   await store.batch(outbox.opsFor('a'));
-  return {
-    store,
-    outbox,
-    async dispose() {
-      await store.close();
-      await cleanup();
-    },
-  };
+  return { store, outbox };
 }
 
 const reporter = suite('EventReporter');
+reporter.after.each(opened.release);
 
 reporter('delivers in order in batches and deletes only what a provider accepted', async () => {
   const t = await setup(5);
-  const provider = await startFakeProvider({ '/agent/v1/events': { status: 202, body: {} } });
+  const provider = opened.add(
+    await startFakeProvider({ '/agent/v1/events': { status: 202, body: {} } }),
+    (p) => p.close(),
+  );
   const sender = new EventReporter({
     outbox: t.outbox,
     machineId: 'm1',
@@ -38,6 +38,7 @@ reporter('delivers in order in batches and deletes only what a provider accepted
     commit: (ops) => t.store.batch(ops),
     batchSize: 2,
   });
+  opened.add(sender, (s) => s.stop());
   sender.start();
   await until(() => sender.delivered === 5);
   await sender.stop();
@@ -50,14 +51,12 @@ reporter('delivers in order in batches and deletes only what a provider accepted
   );
   assert.is(provider.received.length, 3);
   assert.is(await t.outbox.size(), 0);
-  await provider.close();
-  await t.dispose();
 });
 
 reporter('fails over to the next provider; while none answers the events stay on disk', async () => {
   const t = await setup(2);
-  const down = await startFakeProvider({ '/agent/v1/events': { status: 503 } });
-  const up = await startFakeProvider({ '/agent/v1/events': { status: 503 } });
+  const down = opened.add(await startFakeProvider({ '/agent/v1/events': { status: 503 } }), (p) => p.close());
+  const up = opened.add(await startFakeProvider({ '/agent/v1/events': { status: 503 } }), (p) => p.close());
   const sender = new EventReporter({
     outbox: t.outbox,
     machineId: 'm1',
@@ -66,6 +65,7 @@ reporter('fails over to the next provider; while none answers the events stay on
     commit: (ops) => t.store.batch(ops),
     retry: { baseMs: 20, maxMs: 50 },
   });
+  opened.add(sender, (s) => s.stop());
   sender.start();
   await until(() => up.received.length >= 2);
   assert.is(await t.outbox.size(), 2);
@@ -74,10 +74,6 @@ reporter('fails over to the next provider; while none answers the events stay on
   await until(() => sender.delivered === 2);
   assert.is(sender.lastProvider, up.url);
   assert.is(await t.outbox.size(), 0);
-  await sender.stop();
-  await down.close();
-  await up.close();
-  await t.dispose();
 });
 
 reporter.run();

@@ -2,7 +2,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type CheckInRequest, checkIn, postEvents, toWireEvent } from '../../src/agent/providerClient.ts';
 import { isPatchbayError } from '../../src/domain/PatchbayError.ts';
-import { startFakeProvider } from '../helpers/fakeProvider.ts';
+import { createCleanups } from '../helpers/cleanups.ts';
+import { type FakeAnswer, startFakeProvider } from '../helpers/fakeProvider.ts';
 
 const body: CheckInRequest = {
   machine: { id: 'm1', name: 'desk-01', agentVersion: '0.1.0' },
@@ -60,62 +61,64 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   }
 }
 
+const opened = createCleanups();
+
+/** A fake provider closed after the test, also when it fails. */
+async function fakeProvider(answers: Record<string, FakeAnswer>) {
+  return opened.add(await startFakeProvider(answers), (provider) => provider.close());
+}
+
 const check = suite('checkIn');
+check.after.each(opened.release);
 
 check('posts the body and returns the parsed reply with absolute content URLs', async () => {
-  const provider = await startFakeProvider({ '/agent/v1/checkin': { body: reply } });
+  const provider = await fakeProvider({ '/agent/v1/checkin': { body: reply } });
   const result = await checkIn(provider.url, body, options);
   assert.equal(provider.received[0], { path: '/agent/v1/checkin', body });
   assert.is(result.planEtag, 'e1');
   assert.equal(result.actions?.[0]?.update.urls, [`${provider.url}/content/${sha}`]);
   assert.is(result.actions?.[0]?.highPriority, true);
-  await provider.close();
 });
 
 check('an update without URLs gets the provider content URL', async () => {
   const noUrls = structuredClone(reply);
   noUrls.actions[0]!.update.urls = [];
-  const provider = await startFakeProvider({ '/agent/v1/checkin': { body: noUrls } });
+  const provider = await fakeProvider({ '/agent/v1/checkin': { body: noUrls } });
   const result = await checkIn(provider.url, body, options);
   assert.equal(result.actions?.[0]?.update.urls, [`${provider.url}/content/${sha}`]);
-  await provider.close();
 });
 
 check('an unchanged reply has no actions', async () => {
   const { actions: _actions, ...rest } = reply;
-  const provider = await startFakeProvider({ '/agent/v1/checkin': { body: { ...rest, unchanged: true } } });
+  const provider = await fakeProvider({ '/agent/v1/checkin': { body: { ...rest, unchanged: true } } });
   const result = await checkIn(provider.url, body, options);
   assert.is(result.unchanged, true);
   assert.is(result.actions, undefined);
-  await provider.close();
 });
 
 check('a reply over maxMessageSize (declared length) is MESSAGE_TOO_LARGE', async () => {
-  const provider = await startFakeProvider({ '/agent/v1/checkin': { body: reply } });
+  const provider = await fakeProvider({ '/agent/v1/checkin': { body: reply } });
   assert.is(
     await codeOf(checkIn(provider.url, body, { ...options, maxMessageSize: 100 })),
     'MESSAGE_TOO_LARGE',
   );
-  await provider.close();
 });
 
 check('a streamed reply over maxMessageSize is MESSAGE_TOO_LARGE', async () => {
-  const provider = await startFakeProvider({ '/agent/v1/checkin': { body: reply, chunked: true } });
+  const provider = await fakeProvider({ '/agent/v1/checkin': { body: reply, chunked: true } });
   assert.is(
     await codeOf(checkIn(provider.url, body, { ...options, maxMessageSize: 100 })),
     'MESSAGE_TOO_LARGE',
   );
-  await provider.close();
 });
 
 check('a slow provider is REQUEST_TIMEOUT after sendTimeoutMs', async () => {
-  const provider = await startFakeProvider({ '/agent/v1/checkin': { body: reply, delayMs: 500 } });
+  const provider = await fakeProvider({ '/agent/v1/checkin': { body: reply, delayMs: 500 } });
   assert.is(await codeOf(checkIn(provider.url, body, { ...options, sendTimeoutMs: 100 })), 'REQUEST_TIMEOUT');
-  await provider.close();
 });
 
 check('an error status is PROVIDER_UNAVAILABLE naming the provider code', async () => {
-  const provider = await startFakeProvider({
+  const provider = await fakeProvider({
     '/agent/v1/checkin': { status: 400, body: { error: { code: 'INVALID_REQUEST', message: 'x' } } },
   });
   try {
@@ -125,13 +128,11 @@ check('an error status is PROVIDER_UNAVAILABLE naming the provider code', async 
     assert.ok(isPatchbayError(error, 'PROVIDER_UNAVAILABLE'));
     assert.is((error as { details?: { providerCode?: string } }).details?.providerCode, 'INVALID_REQUEST');
   }
-  await provider.close();
 });
 
 check('a malformed reply is PROVIDER_UNAVAILABLE', async () => {
-  const provider = await startFakeProvider({ '/agent/v1/checkin': { body: { group: 'nope' } } });
+  const provider = await fakeProvider({ '/agent/v1/checkin': { body: { group: 'nope' } } });
   assert.is(await codeOf(checkIn(provider.url, body, options)), 'PROVIDER_UNAVAILABLE');
-  await provider.close();
 });
 
 check('an unreachable provider is PROVIDER_UNAVAILABLE', async () => {
@@ -141,22 +142,21 @@ check('an unreachable provider is PROVIDER_UNAVAILABLE', async () => {
 check.run();
 
 const events = suite('postEvents');
+events.after.each(opened.release);
 
 events('posts { machineId, events } in order', async () => {
-  const provider = await startFakeProvider({ '/agent/v1/events': { status: 202 } });
+  const provider = await fakeProvider({ '/agent/v1/events': { status: 202 } });
   const list = [
     { type: 'download.started' as const, updateId: 'u1', at: '2024-01-10T12:00:00.000Z' },
     { type: 'download.succeeded' as const, updateId: 'u1', at: '2024-01-10T12:00:01.000Z' },
   ];
   await postEvents(provider.url, 'm1', list, options);
   assert.equal(provider.received[0], { path: '/agent/v1/events', body: { machineId: 'm1', events: list } });
-  await provider.close();
 });
 
 events('a refused delivery rejects, so the caller keeps the events', async () => {
-  const provider = await startFakeProvider({ '/agent/v1/events': { status: 503 } });
+  const provider = await fakeProvider({ '/agent/v1/events': { status: 503 } });
   assert.is(await codeOf(postEvents(provider.url, 'm1', [], options)), 'PROVIDER_UNAVAILABLE');
-  await provider.close();
 });
 
 events.run();

@@ -6,6 +6,8 @@ import type { AgentStatus } from '../../src/agent/agentStatus.ts';
 import { requestJson } from './testProvider.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+/** Far above a start on a loaded machine (a few seconds); only an agent that hangs reaches it. */
+const START_TIMEOUT_MS = 60_000;
 
 /** A `patchbay agent` running as a child process, as a user would run it. */
 export interface ChildAgent {
@@ -64,6 +66,7 @@ export async function spawnAgent(
     output += chunk.toString();
   });
   child.stdout!.resume();
+  let startTimer: NodeJS.Timeout | undefined;
   const { url, machineId } = await new Promise<{ url: string; machineId: string }>((resolve, reject) => {
     const onData = () => {
       const match = /patchbay agent (\S+) .*control API listening on (http:\/\/[\d.]+:\d+)/.exec(output);
@@ -74,7 +77,12 @@ export async function spawnAgent(
     };
     child.stderr!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`agent exited with ${code} before listening:\n${output}`)));
-  });
+    // An agent that never listens would otherwise hang the test and outlive it.
+    startTimer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`agent not listening after ${START_TIMEOUT_MS / 1000} s:\n${output}`));
+    }, START_TIMEOUT_MS);
+  }).finally(() => clearTimeout(startTimer));
   const control = (method: string, path: string, body?: unknown) => requestJson(url, method, path, body);
   const status = async () => (await control('GET', '/status')).body as AgentStatus;
   return {

@@ -4,6 +4,8 @@ import { readAdminToken, rememberAdminToken } from './testProvider.ts';
 import { TEST_PUBLIC_KEY_PATH } from './testSigning.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+/** Far above a start on a loaded machine (a few seconds); only a provider that hangs reaches it. */
+const START_TIMEOUT_MS = 60_000;
 
 /** A `patchbay provider` running as a child process, as a user would run it. */
 export interface ChildProvider {
@@ -48,6 +50,7 @@ export async function spawnProvider(
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let startTimer: NodeJS.Timeout | undefined;
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     const onData = (chunk: Buffer) => {
@@ -62,7 +65,12 @@ export async function spawnProvider(
     child.once('exit', (code) =>
       reject(new Error(`provider exited with ${code} before listening:\n${output}`)),
     );
-  });
+    // A provider that never listens would otherwise hang the test and outlive it.
+    startTimer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`provider not listening after ${START_TIMEOUT_MS / 1000} s:\n${output}`));
+    }, START_TIMEOUT_MS);
+  }).finally(() => clearTimeout(startTimer));
   child.stderr!.resume();
   child.stdout!.resume();
   const adminToken = options.adminToken ?? (await readAdminToken(dataDir));

@@ -25,8 +25,12 @@ export function flush(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** Polls `condition` every few milliseconds until it holds (or fails after `timeoutMs`). */
-export async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+/**
+ * Polls `condition` every few milliseconds until it holds (or fails after `timeoutMs`). The default
+ * deadline is generous on purpose: it only ends a wait that a defect made endless, and a loaded CI
+ * machine must not reach it.
+ */
+export async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
   const started = Date.now();
   while (!condition()) {
     if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');

@@ -209,7 +209,7 @@ export async function fuzzEndpoints(
       const { url, init } = toFetch(provider, request, enrollmentKey);
       // Some accepted changes are followed by background writes (their activity entries); let those
       // land first so they are not blamed on the request under test.
-      if (lastAccepted) await waitForQuietStore(provider.core.store, provider.dataDir);
+      if (lastAccepted) await waitForQuietStore(provider.core.store, provider.dataDir, provider.core.host);
       const before = await storeDigest(provider.core.store, provider.dataDir);
       const beforeEntries = await storeEntries(provider.core.store);
       const response = await fetch(url, init);

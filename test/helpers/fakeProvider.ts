@@ -9,6 +9,8 @@ export interface FakeAnswer {
   raw?: string;
   /** Wait this long before answering. */
   delayMs?: number;
+  /** Answer only once this settles: the test decides how long a request stays in flight. */
+  heldUntil?: Promise<unknown>;
   /** Leave out Content-Length (chunked), to test streamed size limits. */
   chunked?: boolean;
 }
@@ -35,6 +37,7 @@ export async function startFakeProvider(answers: Record<string, FakeAnswer> = {}
       body: { error: { code: 'NOT_FOUND', message: 'no' } },
     };
     if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
+    if (answer.heldUntil) await answer.heldUntil.catch(() => {});
     const payload = answer.raw ?? (answer.body === undefined ? '' : JSON.stringify(answer.body));
     const headers: Record<string, string | number> = { 'content-type': 'application/json' };
     if (!answer.chunked) headers['content-length'] = Buffer.byteLength(payload);

@@ -43,11 +43,20 @@ export async function storeDigest(store: Store, dataDir: string): Promise<string
 /**
  * Waits until the digest stops changing for a moment: accepted changes can be followed by
  * background writes (their activity entries), which must land before a "nothing was written" check.
+ * Those writes go through the actor host's commit queue, so `host.flush()` makes them land first:
+ * on a slow disk an fsync can take longer than any quiet window, and the write would then be blamed
+ * on the next request. The digest check stays for writers outside the host.
  */
-export async function waitForQuietStore(store: Store, dataDir: string): Promise<void> {
+export async function waitForQuietStore(
+  store: Store,
+  dataDir: string,
+  host?: { flush(): Promise<void> },
+): Promise<void> {
+  await host?.flush();
   let previous = await storeDigest(store, dataDir);
   for (let attempt = 0; attempt < 50; attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 15));
+    await host?.flush();
     const current = await storeDigest(store, dataDir);
     if (current === previous) return;
     previous = current;

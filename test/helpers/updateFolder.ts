@@ -4,13 +4,16 @@ import { fixturePath } from './fixtureUpload.ts';
 
 /**
  * Copies a fixture package and whichever sidecars it has into `folder`, as an admin would drop it
- * there, and dates the copies `ageMs` in the past so they count as settled (0 keeps "now").
+ * there, and dates the copies `ageMs` in the past so they count as settled (0 keeps "now"). The
+ * sidecars go first and the package last: a scanner running mid-copy then sees no package or a
+ * fresh one (not ready yet), never a settled package whose manifest is still missing.
  */
 export async function dropFixture(folder: string, relative: string, ageMs = 60_000): Promise<string> {
   const source = fixturePath(relative);
   const file = basename(source);
   const siblings = await readdir(dirname(source));
-  for (const name of siblings.filter((name) => name === file || name.startsWith(`${file}.`))) {
+  const sidecars = siblings.filter((name) => name.startsWith(`${file}.`)).sort();
+  for (const name of [...sidecars, ...siblings.filter((name) => name === file)]) {
     await copyFile(join(dirname(source), name), join(folder, name));
     if (ageMs > 0) await backdate(join(folder, name), ageMs);
   }

@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import type { AgentStatus } from '../../src/agent/agentStatus.ts';
 import { parseAgentConfig } from '../../src/agent/config.ts';
 import { startAgentServer } from '../../src/cli/agentServer.ts';
+import { eventually } from '../helpers/e2eWorld.ts';
 import { type FakeAnswer, startFakeProvider } from '../helpers/fakeProvider.ts';
 import { makeTempDir } from '../helpers/tempDir.ts';
 import { requestJson } from '../helpers/testProvider.ts';
@@ -84,7 +85,7 @@ control('PUT /settings is 409 SETTINGS_LOCKED once a locked group owns the setti
   const t = await setup(checkInReply(true));
   try {
     assert.is((await t.call('POST', '/check')).status, 202);
-    for (let i = 0; i < 50 && !(await t.status()).locked; i++) await new Promise((r) => setTimeout(r, 20));
+    await eventually(t.status, (status) => status.locked, 15_000, 'the locked group applied');
     assert.is((await t.status()).settings.mode, 'notify', 'the group settings replace the local ones');
     const reply = await t.call('PUT', '/settings', { mode: 'automatic' });
     assert.is(reply.status, 409);
@@ -95,7 +96,13 @@ control('PUT /settings is 409 SETTINGS_LOCKED once a locked group owns the setti
 });
 
 control('while a check runs, check and settings are 409 AGENT_BUSY', async () => {
-  const t = await setup({ ...checkInReply(false), delayMs: 500 });
+  // The check-in stays unanswered until the end of the test, so the check is surely still running
+  // (a fixed 500 ms delay let a slow machine finish it before the second request).
+  let answer = () => {};
+  const heldUntil = new Promise<void>((resolve) => {
+    answer = resolve;
+  });
+  const t = await setup({ ...checkInReply(false), heldUntil });
   try {
     assert.is((await t.call('POST', '/check')).status, 202);
     const again = await t.call('POST', '/check');
@@ -105,6 +112,7 @@ control('while a check runs, check and settings are 409 AGENT_BUSY', async () =>
     assert.is(settings.status, 409);
     assert.is(settings.body.error.code, 'AGENT_BUSY');
   } finally {
+    answer();
     await t.dispose();
   }
 });

@@ -21,12 +21,7 @@ test.before(async () => {
   }
   sha256 = patch.body.sha256;
   // The GA changes append activity entries after their replies; let them land before digests are taken.
-  let previous = '';
-  for (let current = await storeDigest(provider.core.store, provider.dataDir); current !== previous; ) {
-    previous = current;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    current = await storeDigest(provider.core.store, provider.dataDir);
-  }
+  await waitForQuietStore(provider.core.store, provider.dataDir, provider.core.host);
 });
 test.after(async () => {
   await provider.dispose();
@@ -51,7 +46,7 @@ async function enrolled(id: string): Promise<string> {
 }
 
 test('a first check-in without the enrollment key is 401 and stores nothing', async () => {
-  await waitForQuietStore(provider.core.store, provider.dataDir);
+  await waitForQuietStore(provider.core.store, provider.dataDir, provider.core.host);
   const before = await storeDigest(provider.core.store, provider.dataDir);
   const { status, body } = await checkIn('stranger', {});
   assert.is(status, 401);

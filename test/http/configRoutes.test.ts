@@ -43,19 +43,25 @@ test('settings persist across a restart of the provider', async () => {
   const { makeTempDir } = await import('../helpers/tempDir.ts');
   const { dir, cleanup } = await makeTempDir();
   try {
-    let provider = await startProviderServer({ dataDir: dir, port: 0, host: '127.0.0.1', sync: false });
-    await provider.fleet.config.update({ platformVersions: { CIC: '15.02.00.00' }, staleAfterMs: 3_600_000 });
-    await provider.close();
-    provider = await startProviderServer({ dataDir: dir, port: 0, host: '127.0.0.1', sync: false });
-    const { readAdminToken, adminHeaders } = await import('../helpers/testProvider.ts');
-    const headers = adminHeaders(await readAdminToken(dir));
-    const body = (await (await fetch(`${provider.url}/api/v1/config`, { headers })).json()) as Record<
-      string,
-      unknown
-    >;
-    assert.equal(body.platformVersions, { CIC: '15.02.00.00' });
-    assert.is(body.staleAfterMs, 3_600_000);
-    await provider.close();
+    const first = await startProviderServer({ dataDir: dir, port: 0, host: '127.0.0.1', sync: false });
+    try {
+      await first.fleet.config.update({ platformVersions: { CIC: '15.02.00.00' }, staleAfterMs: 3_600_000 });
+    } finally {
+      await first.close();
+    }
+    const provider = await startProviderServer({ dataDir: dir, port: 0, host: '127.0.0.1', sync: false });
+    try {
+      const { readAdminToken, adminHeaders } = await import('../helpers/testProvider.ts');
+      const headers = adminHeaders(await readAdminToken(dir));
+      const body = (await (await fetch(`${provider.url}/api/v1/config`, { headers })).json()) as Record<
+        string,
+        unknown
+      >;
+      assert.equal(body.platformVersions, { CIC: '15.02.00.00' });
+      assert.is(body.staleAfterMs, 3_600_000);
+    } finally {
+      await provider.close();
+    }
   } finally {
     await cleanup();
   }

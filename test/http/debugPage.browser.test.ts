@@ -30,6 +30,32 @@ const isActive = (id: string) =>
   `document.querySelector('#chart [data-state-id="${id}"]')?.classList.contains('active') === true`;
 const actorButtons = (count: number) => `document.querySelectorAll('#actor-list button').length === ${count}`;
 
+/**
+ * Starts watching, in the page, for `condition` to hold and records the moment it first does
+ * (the page's Date.now(): the same system clock as the test's). Measuring in the page leaves out
+ * the test's polling and the DevTools round trips, which a loaded machine stretches.
+ */
+async function recordWhen(page: Page, condition: string): Promise<() => Promise<number>> {
+  await page.evaluate(`(() => {
+    window.__patchbaySeenAt = undefined;
+    const check = () => {
+      if (window.__patchbaySeenAt === undefined && (${condition})) window.__patchbaySeenAt = Date.now();
+    };
+    new MutationObserver(check).observe(document.querySelector('#chart'), {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      attributeFilter: ['class'],
+    });
+    check();
+  })()`);
+  return async () => {
+    // Generous: this only ends a wait for something that never happens; the bound is asserted apart.
+    await page.waitForFunction('window.__patchbaySeenAt !== undefined', undefined, { timeout: 15_000 });
+    return (await page.evaluate('window.__patchbaySeenAt')) as number;
+  };
+}
+
 async function stateClasses(page: Page, id: string): Promise<string> {
   return page
     .locator(`#chart [data-state-id="${id}"]`)
@@ -97,20 +123,23 @@ if (!existsSync(CHROMIUM)) {
       const stateId = (state: string) => `updateLifecycle.catalog.state.${state}`;
 
       await page.goto(`${running.url}/debug`);
-      await page.waitForSelector('body[data-ready="true"]', { timeout: 10_000 });
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
       assert.is(await page.locator('#machine-select').inputValue(), 'update');
       await page.fill('#actor-search', update.id);
       await page.waitForFunction(actorButtons(1));
       await page.click(`#actor-list button[data-actor-id="${update.id}"]`);
-      await page.waitForSelector('#connection[data-state="live"]', { timeout: 5000 });
+      await page.waitForSelector('#connection[data-state="live"]', { timeout: 15_000 });
       assert.match(await stateClasses(page, stateId('PreApproval')), /\bactive\b/);
       assert.not.match(await stateClasses(page, stateId('GA')), /\bactive\b/);
 
-      const markedAt = Date.now();
+      // The visualizer's requirement: GA highlighted within 1 s of marking it GA. Measured from the
+      // PATCH's answer (the transition is done by then) to the moment the page's chart changed.
+      const highlighted = await recordWhen(page, isActive(stateId('GA')));
       const { status } = await running.json('PATCH', `/api/v1/updates/${update.id}`, { state: 'GA' });
+      const answeredAt = Date.now();
       assert.is(status, 200);
-      await page.waitForFunction(isActive(stateId('GA')), undefined, { timeout: 1000 });
-      assert.ok(Date.now() - markedAt <= 1000, `GA highlighted ${Date.now() - markedAt} ms after the PATCH`);
+      const latency = (await highlighted()) - answeredAt;
+      assert.ok(latency <= 1000, `GA highlighted ${latency} ms after the PATCH was answered`);
       assert.not.match(await stateClasses(page, stateId('PreApproval')), /\bactive\b/);
       await page.waitForFunction(
         `document.querySelector('#context').textContent.includes('"wasEverGA": true')`,
@@ -147,18 +176,19 @@ if (!existsSync(CHROMIUM)) {
   fake('the search lists live and persisted actors; a persisted one shows its stored states', async () => {
     const { page } = fakeBrowser;
     await page.goto(`${server.url}/debug`);
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 10_000 });
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
     await page.fill('#actor-search', 'upd-20');
     await page.waitForFunction(actorButtons(2));
     const list = (await page.locator('#actor-list').textContent()) ?? '';
     assert.match(list, 'live');
     assert.match(list, 'persisted');
     await page.click('#actor-list button[data-actor-id="upd-2023-old"]');
+    // Deadlines only end waits for something that never happens; no speed is asserted here.
     await page.waitForFunction(isActive('updateLifecycle.catalog.state.Inactive'), undefined, {
-      timeout: 2000,
+      timeout: 15_000,
     });
     await page.waitForFunction(isActive('updateLifecycle.catalog.priority.high'), undefined, {
-      timeout: 2000,
+      timeout: 15_000,
     });
     assert.not.match(await stateClasses(page, 'updateLifecycle.catalog.state.GA'), /\bactive\b/);
   });
@@ -168,13 +198,23 @@ if (!existsSync(CHROMIUM)) {
     await page.fill('#actor-search', 'upd-2024');
     await page.waitForFunction(actorButtons(1));
     await page.click('#actor-list button[data-actor-id="upd-2024-live"]');
-    await page.waitForSelector('#connection[data-state="live"]', { timeout: 5000 });
+    // Until this actor is loaded the page still shows the one selected before: persisted, with
+    // priority high active and its stream "live". Waiting on those right after the click raced
+    // with the load (seen under load: high "highlighted", 0 events listed). So wait for this
+    // actor's title first; its own stream is opened in the same step, then wait for it to be live.
+    await page.waitForFunction(
+      `document.querySelector('#actor-title')?.textContent === 'updateLifecycle / upd-2024-live'`,
+      undefined,
+      { timeout: 15_000 },
+    );
+    await page.waitForSelector('#connection[data-state="live"]', { timeout: 15_000 });
+    assert.not.match(await stateClasses(page, 'updateLifecycle.catalog.priority.high'), /\bactive\b/);
     server.inspector.send('updateLifecycle', 'upd-2024-live', {
       type: 'SET_HIGH_PRIORITY',
       at: new Date().toISOString(),
     });
     await page.waitForFunction(isActive('updateLifecycle.catalog.priority.high'), undefined, {
-      timeout: 1000,
+      timeout: 15_000,
     });
     assert.is(await page.locator('#events li').count(), 2);
     await screenshot(page, 'debug-page-fake.png');

@@ -7,10 +7,11 @@ import { handlerTimeLimit } from '../../http/handlerTimeLimit.ts';
 
 const test = suite('handlerTimeLimit');
 
-async function serve(ms: number, handlerMs: number, exempt = false) {
+/** Serves GET /slow, which answers { done: true } once `work` settles, behind a `ms` limit. */
+async function serve(ms: number, work: () => Promise<unknown>, exempt = false) {
   const router = new Router();
   router.get('/slow', async (ctx) => {
-    await new Promise((resolve) => setTimeout(resolve, handlerMs));
+    await work();
     ctx.body = { done: true };
   });
   const app = createApp({
@@ -20,37 +21,62 @@ async function serve(ms: number, handlerMs: number, exempt = false) {
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
 
-test('a handler past the limit is answered 408 REQUEST_TIMEOUT in the envelope', async () => {
-  const { url, close } = await serve(100, 1000);
+/** Work that ends only when the test says so. */
+function gate() {
+  let open = () => {};
+  let finished = false;
+  const promise = new Promise<void>((resolve) => {
+    open = resolve;
+  }).then(() => {
+    finished = true;
+  });
+  return { work: () => promise, open, finished: () => finished };
+}
+
+test('a handler past the limit is answered 408 REQUEST_TIMEOUT in the envelope, while it still runs', async () => {
+  const handler = gate();
+  const { url, close } = await serve(100, handler.work);
+  // Should the limit not fire, the handler ends after 10 s and the checks below fail instead of hanging.
+  const backstop = setTimeout(handler.open, 10_000);
   try {
-    const started = Date.now();
     const response = await fetch(`${url}/slow`);
     assert.is(response.status, 408);
     assert.is(((await response.json()) as { error: { code: string } }).error.code, 'REQUEST_TIMEOUT');
-    assert.ok(Date.now() - started < 900);
+    // The handler cannot finish before the test opens its gate, so the 408 was sent at the limit,
+    // not after waiting for the handler (which a wall-clock bound could only suggest).
+    assert.is(handler.finished(), false);
   } finally {
-    close();
+    clearTimeout(backstop);
+    handler.open();
+    await close();
   }
 });
 
 test('a handler within the limit answers normally', async () => {
-  const { url, close } = await serve(1000, 10);
+  const { url, close } = await serve(10_000, () => new Promise((resolve) => setTimeout(resolve, 10)));
   try {
     assert.equal(await (await fetch(`${url}/slow`)).json(), { done: true });
   } finally {
-    close();
+    await close();
   }
 });
 
 test('an exempt request is not limited', async () => {
-  const { url, close } = await serve(50, 200, true);
+  const { url, close } = await serve(50, () => new Promise((resolve) => setTimeout(resolve, 200)), true);
   try {
     assert.is((await fetch(`${url}/slow`)).status, 200);
   } finally {
-    close();
+    await close();
   }
 });
 

@@ -288,10 +288,13 @@ test('changes survive a restart of the provider', async () => {
   const dataDir = provider.dataDir;
   await provider.close();
   const again = await startTestProvider({ dataDir });
-  const { body } = await again.json('GET', `/api/v1/updates/${update.id}`);
-  assert.is(body.state, 'GA');
-  assert.is(body.highPriority, true);
-  await again.close();
+  try {
+    const { body } = await again.json('GET', `/api/v1/updates/${update.id}`);
+    assert.is(body.state, 'GA');
+    assert.is(body.highPriority, true);
+  } finally {
+    await again.close();
+  }
 });
 
 test.run();

@@ -93,13 +93,16 @@ test('keys in <data>/trusted-keys/*.pub are trusted', async () => {
   const { dir, cleanup } = await makeTempDir();
   await mkdir(join(dir, 'trusted-keys'));
   await copyFile(TEST_PUBLIC_KEY_PATH, join(dir, 'trusted-keys', 'release.pub'));
-  provider = await startTestProvider({ dataDir: dir, trustedKeyFiles: [] });
-  const { status, body } = await uploadFixture(provider, GOOD);
-  assert.is(status, 201, JSON.stringify(body));
-  assert.is(body.signed, true);
-  await provider.dispose();
-  provider = undefined;
-  await cleanup();
+  try {
+    provider = await startTestProvider({ dataDir: dir, trustedKeyFiles: [] });
+    const { status, body } = await uploadFixture(provider, GOOD);
+    assert.is(status, 201, JSON.stringify(body));
+    assert.is(body.signed, true);
+  } finally {
+    await provider?.dispose();
+    provider = undefined;
+    await cleanup();
+  }
 });
 
 test('with verifySignatures false an unsigned package is accepted as signed: false', async () => {
@@ -118,15 +121,27 @@ test('a trusted key file that is not an Ed25519 public key fails startup with SI
   const { dir, cleanup } = await makeTempDir();
   const bad = join(dir, 'bad.pub');
   await writeFile(bad, 'not a key');
-  for (const trustedKeyFiles of [[bad], [join(dir, 'missing.pub')]]) {
-    try {
-      await startProviderServer({ dataDir: join(dir, 'data'), port: 0, host: '127.0.0.1', trustedKeyFiles });
-      assert.unreachable('started with a broken trust list');
-    } catch (error) {
-      assert.ok(isPatchbayError(error) && error.code === 'SIGNING_KEY_INVALID', String(error));
+  try {
+    for (const trustedKeyFiles of [[bad], [join(dir, 'missing.pub')]]) {
+      let started: Awaited<ReturnType<typeof startProviderServer>>;
+      try {
+        started = await startProviderServer({
+          dataDir: join(dir, 'data'),
+          port: 0,
+          host: '127.0.0.1',
+          trustedKeyFiles,
+        });
+      } catch (error) {
+        assert.ok(isPatchbayError(error) && error.code === 'SIGNING_KEY_INVALID', String(error));
+        continue;
+      }
+      // A provider that started anyway must not stay behind, listening.
+      await started.close();
+      assert.unreachable(`started with a broken trust list ${trustedKeyFiles}`);
     }
+  } finally {
+    await cleanup();
   }
-  await cleanup();
 });
 
 test.run();

@@ -20,31 +20,43 @@ interface Setup {
   reopen(withoutDump?: boolean): Promise<Setup>;
 }
 
-async function open(dir: string, clock = { now: Date.parse('2026-01-01T00:00:00.000Z') }): Promise<Setup> {
+/** Opens core and fleet services in `dir`; `closers` collects how to close each one opened (reopens too). */
+async function open(
+  dir: string,
+  closers: (() => Promise<void>)[],
+  clock = { now: Date.parse('2026-01-01T00:00:00.000Z') },
+): Promise<Setup> {
   const core = await openProviderCore({ dataDir: dir, sync: false, kinds: [MACHINE_KIND] });
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await services.close();
+    await core.close();
+  };
   const services = await openFleet(core, { now: () => new Date(clock.now), contactFlushMs: 60_000 });
+  closers.push(close);
   const setup: Setup = {
     core,
     services,
     clock,
     async reopen(withoutDump = false) {
-      await services.close();
-      await core.close();
+      await close();
       if (withoutDump) await rm(join(dir, 'machine-directory.bin'));
-      return open(dir, clock);
+      return open(dir, closers, clock);
     },
   };
   return setup;
 }
 
+/** Runs `run` on a fresh fleet; whatever it opened (reopens included) is closed, also when it fails. */
 async function withFleet(run: (setup: Setup) => Promise<Setup | undefined>): Promise<void> {
   const { dir, cleanup } = await makeTempDir();
-  let setup = await open(dir);
+  const closers: (() => Promise<void>)[] = [];
   try {
-    setup = (await run(setup)) ?? setup;
+    await run(await open(dir, closers));
   } finally {
-    await setup.services.close();
-    await setup.core.close();
+    for (const close of closers.reverse()) await close();
     await cleanup();
   }
 }

@@ -5,6 +5,8 @@ import { readUpdateLifecycle, updateLifecycle } from '../../machines/updateLifec
 import { isPatchbayError } from '../../src/domain/PatchbayError.ts';
 import { ActorHost } from '../../src/runtime/ActorHost.ts';
 import { Store } from '../../storage/Store.ts';
+import { until } from '../helpers/deferredActor.ts';
+import { eventually } from '../helpers/e2eWorld.ts';
 import { makeTempDir } from '../helpers/tempDir.ts';
 
 const at = '2026-01-01T00:00:00.000Z';
@@ -185,10 +187,17 @@ test('a failing actor is contained: the caller gets ACTOR_FAILED, its last snaps
 
 test('a timer kept as a deadline in context fires after a restart and its result is persisted', async () => {
   await withHost(async (host, reopen) => {
-    await host.create('alarm', 'wake', { deadline: Date.now() + 150 });
+    // The deadline must fall after the restart: 2 s leaves a loaded machine room for the close,
+    // reopen and start (a deadline passed by then fires in the old host or during start()).
+    await host.create('alarm', 'wake', { deadline: Date.now() + 2000 });
     const reopened = await reopen();
     assert.is(reopened.isLive('alarm', 'wake'), true);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await eventually(
+      () => reopened.peek('alarm', 'wake'),
+      (persisted) => persisted?.value === 'rung',
+      15_000,
+      'the alarm rung',
+    );
     await reopened.flush();
     const persisted = await reopened.peek('alarm', 'wake');
     assert.is(persisted!.value, 'rung');
@@ -233,6 +242,11 @@ test('the inspection log records events and snapshots per actor', async () => {
 test('a kind projection commits with timer-driven snapshots too, and onCommitted sees them after the commit', async () => {
   const { dir, cleanup } = await makeTempDir();
   const store = await Store.open(dir);
+  const closing = async () => {
+    await host.close();
+    await store.close();
+    await cleanup();
+  };
   const projected: string[] = [];
   const host = new ActorHost(store, [
     {
@@ -249,18 +263,19 @@ test('a kind projection commits with timer-driven snapshots too, and onCommitted
   host.onCommitted((kind, id, snapshot) =>
     committed.push([kind, id, (snapshot as { value: unknown }).value]),
   );
-  await host.create('alarm', 'a1', { deadline: Date.now() + 50 });
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  await host.flush();
-  assert.equal(projected, ['undefined→waiting', 'waiting→rung']);
-  assert.is(await store.sublevel('alarmLog').get('a1'), 'rung');
-  assert.equal(committed, [
-    ['alarm', 'a1', 'waiting'],
-    ['alarm', 'a1', 'rung'],
-  ]);
-  await host.close();
-  await store.close();
-  await cleanup();
+  try {
+    await host.create('alarm', 'a1', { deadline: Date.now() + 50 });
+    await until(() => committed.length === 2);
+    await host.flush();
+    assert.equal(projected, ['undefined→waiting', 'waiting→rung']);
+    assert.is(await store.sublevel('alarmLog').get('a1'), 'rung');
+    assert.equal(committed, [
+      ['alarm', 'a1', 'waiting'],
+      ['alarm', 'a1', 'rung'],
+    ]);
+  } finally {
+    await closing();
+  }
 });
 
 test.run();

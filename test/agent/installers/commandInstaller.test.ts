@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import {
 } from '../../../src/agent/installers/commandInstaller.ts';
 import type { InstallPackage } from '../../../src/agent/installers/Installer.ts';
 import { Inventory } from '../../../src/agent/inventory.ts';
+import { until } from '../../helpers/deferredActor.ts';
 
 const pkg: InstallPackage = {
   updateId: 'u1',
@@ -33,6 +35,15 @@ async function installer(install: string[], extra: Record<string, unknown> = {})
   const inventory = await Inventory.open(join(dir, 'inventory.json'));
   const context = { signal: new AbortController().signal, logFile: join(dir, 'logs', 'u1.log') };
   return { installer: new CommandInstaller({ ...config, inventory }), inventory, context, dir };
+}
+
+/** Whether the install log exists and matches `pattern`. */
+function logHas(file: string, pattern: RegExp): boolean {
+  try {
+    return pattern.test(readFileSync(file, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 const line = suite('buildCommandLine');
@@ -143,23 +154,35 @@ run('a missing program → failed, not a crash', async () => {
 });
 
 run('cancel does not kill a running command unless abort-safe', async () => {
-  const t = await installer(['/bin/sh', '-c', 'sleep 0.3; exit 0']);
+  const t = await installer(['/bin/sh', '-c', 'echo started; sleep 0.3; exit 0']);
   const controller = new AbortController();
   const running = t.installer.install(pkg, { ...t.context, signal: controller.signal });
-  setTimeout(() => controller.abort(), 50);
+  // Cancel once the command runs (its own output line, not the logged argv, is in the log), not
+  // after a guessed delay.
+  await until(() => logHas(t.context.logFile, /^started$/m));
+  controller.abort();
   assert.is((await running).status, 'succeeded');
   assert.is(t.installer.abortSafe, false);
 });
 
 run('cancel kills a running command when abort-safe → cancelled, quickly', async () => {
-  const t = await installer(['/bin/sh', '-c', 'sleep 5'], { abortSafe: true });
+  const t = await installer(['/bin/sh', '-c', 'echo started; exec sleep 60'], { abortSafe: true });
   const controller = new AbortController();
-  const started = Date.now();
   const running = t.installer.install(pkg, { ...t.context, signal: controller.signal });
-  setTimeout(() => controller.abort(), 50);
-  assert.is((await running).status, 'cancelled');
-  assert.ok(Date.now() - started < 2000);
-  assert.equal(t.inventory.list(), []);
+  try {
+    await until(() => logHas(t.context.logFile, /^started$/m));
+    const abortedAt = Date.now();
+    controller.abort();
+    assert.is((await running).status, 'cancelled');
+    // The command would sleep 60 s; ending far sooner proves it was killed, not waited for. The
+    // bound is generous on purpose (a loaded CI machine), it is no performance measure.
+    assert.ok(Date.now() - abortedAt < 30_000, `ended ${Date.now() - abortedAt} ms after the cancel`);
+    assert.equal(t.inventory.list(), []);
+  } finally {
+    // A failure before the cancel must not leave `sleep 60` running.
+    controller.abort();
+    await running;
+  }
 });
 
 run('a command over timeoutMs is killed → failed', async () => {
