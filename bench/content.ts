@@ -139,11 +139,13 @@ async function serving(): Promise<{ rows: BenchRow[]; notes: string[] }> {
     }
     const speeds = { provider: [] as number[], baseline: [] as number[], nginx: [] as number[] };
     // One warm-up each, then rounds that alternate servers so drift hits all of them alike.
-    await curlSpeed(`${provider.url}/content/${sha256}`, size);
+    // Content URLs are signed, as the provider hands them to agents in check-in replies.
+    const providerUrl = `${provider.url}${provider.security.signContentPath(sha256)}`;
+    await curlSpeed(providerUrl, size);
     await curlSpeed(baselineUrl, size);
     if (nginx) await curlSpeed(`${nginx.url}/content/${sha256}`, size);
     for (let round = 0; round < ROUNDS; round++) {
-      speeds.provider.push(await curlSpeed(`${provider.url}/content/${sha256}`, size));
+      speeds.provider.push(await curlSpeed(providerUrl, size));
       speeds.baseline.push(await curlSpeed(baselineUrl, size));
       if (nginx) speeds.nginx.push(await curlSpeed(`${nginx.url}/content/${sha256}`, size));
     }
