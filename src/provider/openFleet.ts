@@ -1,4 +1,4 @@
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ActivityLog } from './ActivityLog.ts';
 import { logAdminChanges } from './adminActivity.ts';
@@ -11,6 +11,7 @@ import { MachineIndex } from './machineIndex.ts';
 import { PlanIndex } from './PlanIndex.ts';
 import { ProviderConfig } from './ProviderConfig.ts';
 import type { ProviderCore } from './ProviderCore.ts';
+import { takeShutdownDump } from './shutdownDump.ts';
 
 /** Fleet tuning for {@link openFleet}. */
 export interface OpenFleetOptions {
@@ -81,7 +82,7 @@ export async function openFleet(core: ProviderCore, options: OpenFleetOptions = 
   );
   const stopLogging = logAdminChanges(activity, catalog, groups, config, options.onError);
   const dumpPath = join(core.dataDir, DIRECTORY_DUMP);
-  const dump = await takeDirectoryDump(dumpPath);
+  const dump = await takeShutdownDump(dumpPath);
   let loading: Promise<void> | undefined;
   const loadDirectory = () => {
     loading ??= dump
@@ -122,19 +123,3 @@ export async function openFleet(core: ProviderCore, options: OpenFleetOptions = 
  * machine's snapshot once (a whole fleet within the first check interval).
  */
 const DIRECTORY_DUMP = 'machine-directory.bin';
-
-/**
- * Reads the dump and deletes it before anything is served: only a clean shutdown writes one, so a
- * crash after this start can never leave an out-of-date dump for the next.
- */
-async function takeDirectoryDump(path: string): Promise<Buffer | undefined> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  await rm(path, { force: true });
-  return bytes;
-}

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { open, rename } from 'node:fs/promises';
 import { RecordRepository } from '../../../storage/RecordRepository.ts';
 import type { Store } from '../../../storage/Store.ts';
 import type { AgentIdentity } from '../agentIdentity.ts';
+import { takeShutdownDump } from '../shutdownDump.ts';
 
 /** The file a clean shutdown leaves in the data folder. */
 export const VERIFIED_DUMP_FILE = 'machine-fingerprints.bin';
@@ -48,16 +49,10 @@ export async function restoreVerifiedDump(
   store: Store,
   path: string,
 ): Promise<boolean> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
-  }
+  const bytes = await takeShutdownDump(path);
+  if (bytes === undefined) return false;
   const record = await tokens(store).get(TOKEN_KEY);
   await tokens(store).del(TOKEN_KEY);
-  await rm(path, { force: true });
   if (record === undefined || bytes.length < TOKEN_BYTES) return false;
   if (bytes.subarray(0, TOKEN_BYTES).toString('hex') !== record.token) return false;
   return identity.importVerified(bytes.subarray(TOKEN_BYTES));
