@@ -10,10 +10,13 @@ import type { Store, StoreOp } from '../../storage/Store.ts';
  */
 export class EventSequences {
   readonly #store: Store;
+  /** Recently used machines' numbers; bounded, since every machine that posts events passes here. */
   readonly #cache = new Map<string, number>();
+  readonly #cacheSize: number;
 
-  constructor(store: Store) {
+  constructor(store: Store, options: { cacheSize?: number } = {}) {
     this.#store = store;
+    this.#cacheSize = options.cacheSize ?? 50_000;
   }
 
   /** The last stored sequence number of `machineId` (0 when none). */
@@ -22,7 +25,7 @@ export class EventSequences {
     if (cached !== undefined) return cached;
     const stored = await this.#store.sublevel('agentEventSeq').get(machineId);
     const last = typeof stored === 'number' ? stored : 0;
-    this.#cache.set(machineId, last);
+    this.#remember(machineId, last);
     return last;
   }
 
@@ -33,6 +36,13 @@ export class EventSequences {
 
   /** Notes a committed `seq` (only ever raises the number). */
   committed(machineId: string, seq: number): void {
-    if (seq > (this.#cache.get(machineId) ?? 0)) this.#cache.set(machineId, seq);
+    if (seq > (this.#cache.get(machineId) ?? 0)) this.#remember(machineId, seq);
+  }
+
+  /** Caches a number, dropping the least recently remembered past the bound (the store has them all). */
+  #remember(machineId: string, seq: number): void {
+    this.#cache.delete(machineId);
+    this.#cache.set(machineId, seq);
+    if (this.#cache.size > this.#cacheSize) this.#cache.delete(this.#cache.keys().next().value!);
   }
 }
