@@ -107,8 +107,10 @@ export class AgentIdentity {
    */
   async identify(machineId: string, credentials: AgentCredentials): Promise<AgentIdentification> {
     const presented = parseMachineAuthorization(credentials.authorization);
-    if (presented !== undefined && (await this.#secretChecks(machineId, presented))) return { machineId };
-    const stored = await this.#secretHash(machineId);
+    const check = presented && (await this.#checkSecret(machineId, presented));
+    if (check?.accepted) return { machineId };
+    // The check read the stored hash unless the id did not match; read it only then.
+    const stored = check ? check.stored : await this.#secretHash(machineId);
     if (stored !== undefined) {
       throw unauthenticated(
         presented === undefined
@@ -135,7 +137,7 @@ export class AgentIdentity {
    */
   async authenticate(machineId: string, authorization: string | undefined): Promise<void> {
     const presented = parseMachineAuthorization(authorization);
-    if (presented === undefined || !(await this.#secretChecks(machineId, presented))) {
+    if (presented === undefined || !(await this.#checkSecret(machineId, presented))?.accepted) {
       throw unauthenticated(`machine ${machineId} did not present its secret`, machineId);
     }
   }
@@ -197,18 +199,22 @@ export class AgentIdentity {
   }
 
   /**
-   * True when `presented` is the secret of `machineId`: from memory when this secret was checked
-   * before, else against the stored hash in constant time (and then remembered).
+   * Whether `presented` is the secret of `machineId`: from memory when this secret was checked
+   * before, else against the stored hash in constant time (and then remembered). `stored` is the
+   * hash read on the way, so a refused caller need not read it again (absent: nothing was read).
    */
-  async #secretChecks(machineId: string, presented: { id: string; secret: string }): Promise<boolean> {
-    if (presented.id !== machineId) return false;
+  async #checkSecret(
+    machineId: string,
+    presented: { id: string; secret: string },
+  ): Promise<{ accepted: boolean; stored?: string } | undefined> {
+    if (presented.id !== machineId) return undefined;
     const fingerprint = credentialFingerprint(machineId, hashSecret(presented.secret));
-    if (this.#verified.has(fingerprint)) return true;
+    if (this.#verified.has(fingerprint)) return { accepted: true };
     const forgets = this.#forgets;
     const stored = await this.#secretHash(machineId);
-    if (stored === undefined || !secretMatches(presented.secret, stored)) return false;
+    if (stored === undefined || !secretMatches(presented.secret, stored)) return { accepted: false, stored };
     if (forgets === this.#forgets) this.#verified.add(fingerprint);
-    return true;
+    return { accepted: true, stored };
   }
 
   async #secretHash(machineId: string): Promise<string | undefined> {

@@ -6,12 +6,12 @@ import { open, readFile, rename, stat } from 'node:fs/promises';
  *
  * @example await writeSecretFile('./data/admin-token', `${token}\n`)
  */
-export async function writeSecretFile(path: string, content: string): Promise<void> {
+export async function writeSecretFile(path: string, content: string | Uint8Array): Promise<void> {
   const temp = `${path}.${process.pid}.tmp`;
   const handle = await open(temp, 'w', 0o600);
   try {
     await handle.chmod(0o600);
-    await handle.writeFile(content, 'utf8');
+    await handle.writeFile(content);
     await handle.sync();
   } finally {
     await handle.close();

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename } from 'node:fs/promises';
 import { RecordRepository } from '../../../storage/RecordRepository.ts';
 import type { Store } from '../../../storage/Store.ts';
 import type { AgentIdentity } from '../agentIdentity.ts';
 import { takeShutdownDump } from '../shutdownDump.ts';
+import { writeSecretFile } from './secretFiles.ts';
 
 /** The file a clean shutdown leaves in the data folder. */
 export const VERIFIED_DUMP_FILE = 'machine-fingerprints.bin';
@@ -28,15 +28,7 @@ function tokens(store: Store): RecordRepository<{ token: string }> {
 /** Writes the dump (mode 0600, temp file renamed after fsync) and its token; call at clean shutdown. */
 export async function saveVerifiedDump(identity: AgentIdentity, store: Store, path: string): Promise<void> {
   const token = randomBytes(TOKEN_BYTES);
-  const temp = `${path}.${process.pid}.tmp`;
-  const handle = await open(temp, 'w', 0o600);
-  try {
-    await handle.writeFile(Buffer.concat([token, identity.exportVerified()]));
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, path);
+  await writeSecretFile(path, Buffer.concat([token, identity.exportVerified()]));
   await tokens(store).put(TOKEN_KEY, { token: token.toString('hex') });
 }
 
