@@ -4,8 +4,9 @@
  *
  * 1. Seed: bench/fleetSeed.ts registers N machines through Fleet.checkIn in-process against a data
  *    folder (cached under the OS temp folder per N, copied for every run, since the run changes it).
- * 2. Restart: the provider starts on that folder (bench/fleetProvider.ts); the time from spawn to
- *    the first check-in served is measured.
+ * 2. Restart: the provider starts on that folder (bench/fleetProvider.ts, compiled by scripts/build.ts
+ *    like `npm run build`, as a production start runs); the time from spawn to the first check-in
+ *    served is measured.
  * 3. Simulate: every machine checks in at an interval jittered in [min, max] / time factor; after
  *    the first cycle the GA target is marked GA and the HP target High Priority + GA over the admin
  *    API, and the run goes on until every machine holding their products reported them installed.
@@ -101,11 +102,31 @@ function sampleProc(pid: number): { cpuSeconds: number; rssBytes: number } {
   return { cpuSeconds: ticks / 100, rssBytes: Number(rss ?? 0) * 1024 };
 }
 
-function startProvider(dataDir: string) {
+/** Compiles the provider with its bench wrapper to plain JavaScript, as `npm run build` does. */
+async function buildProvider(): Promise<string> {
+  const outDir = here('../.tmp/bench-build');
+  await runToEnd(
+    spawn(
+      process.execPath,
+      [
+        ...tsx,
+        here('../scripts/build.ts'),
+        '--project',
+        'bench/tsconfig.fleetProvider.json',
+        '--out-dir',
+        outDir,
+      ],
+      { stdio: ['ignore', 'inherit', 'inherit'] },
+    ),
+  );
+  return join(outDir, 'bench/fleetProvider.js');
+}
+
+function startProvider(compiledProvider: string, dataDir: string) {
   const spawnedAt = performance.now();
   // BENCH_PROVIDER_ARGS passes node flags to the provider, e.g. --cpu-prof for a profile of the run.
   const extra = process.env.BENCH_PROVIDER_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...extra, ...tsx, here('./fleetProvider.ts'), dataDir], {
+  const child = spawn(process.execPath, [...extra, compiledProvider, dataDir], {
     stdio: ['ignore', 'inherit', 'pipe'],
   });
   const url = new Promise<string>((resolve, reject) => {
@@ -156,7 +177,8 @@ if (args.crash) {
   await rm(join(runDir, VERIFIED_DUMP_FILE), { force: true });
 }
 
-const provider = startProvider(runDir);
+const compiledProvider = await buildProvider();
+const provider = startProvider(compiledProvider, runDir);
 const generator = fork(here('./fleetLoad.ts'), [], {
   execArgv: tsx,
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -335,7 +357,7 @@ try {
   ];
   const command = `npm run bench:fleet -- --machines ${MACHINES}${args.seconds ? ` --seconds ${args.seconds}` : ''}${args['time-factor'] ? ` --time-factor ${args['time-factor']}` : ''}${args.crash ? ' --crash' : ''}`;
   const notes = [
-    `- ${formatNumber(MACHINES)} machines registered by the loader (Fleet.checkIn in-process, ${fresh ? `${meta.seedSeconds.toFixed(0)} s this run` : `seeded earlier in ${meta.seedSeconds.toFixed(0)} s, copied`}); then the provider is started on the folder as its own process, like a restart: ${args.crash ? "as after a crash (no directory dump), every machine's directory entry is rebuilt from its snapshot at its first check-in" : "the machine directory the loader's clean shutdown dumped is loaded in the background after start (a check-in before its entry is loaded reads the snapshot)"}.`,
+    `- ${formatNumber(MACHINES)} machines registered by the loader (Fleet.checkIn in-process, ${fresh ? `${meta.seedSeconds.toFixed(0)} s this run` : `seeded earlier in ${meta.seedSeconds.toFixed(0)} s, copied`}); then the provider, compiled to JavaScript as by npm run build, is started on the folder as its own process, like a restart: ${args.crash ? "as after a crash (no directory dump), every machine's directory entry is rebuilt from its snapshot at its first check-in" : "the machine directory the loader's clean shutdown dumped is loaded in the background after start (a check-in before its entry is loaded reads the snapshot)"}.`,
     `- Check interval ${interval.minMs / 60_000}–${interval.maxMs / 60_000} min divided by the time factor ${timeFactor.toFixed(1)}: ${(interval.minMs / timeFactor / 1000).toFixed(1)}–${(cycleMs / 1000).toFixed(1)} s, ${seconds} s in all. The first cycle (${(cycleMs / 1000).toFixed(1)} s) is every machine's first check-in after the restart; the steady phase is the rest.`,
     `- Load generator: one process (bench/fleetLoad.ts), undici Pool of ${CONNECTIONS} keep-alive connections, open loop (check-ins go out when due; at most ${CONNECTIONS} in flight, the rest wait and show as schedule lag). Latency is measured from send to the end of the reply.`,
     '- Targets: a Patch6 of product 0 (GA) and of product 1 (High Priority + GA), released 2 s apart after the first cycle. Simulated machines install at once on receiving the action (events download.succeeded + install.succeeded) and report the new version from their next check-in; convergence is the time from the release until the install reports arrived, also shown in real time (× time factor).',

@@ -5,7 +5,8 @@
  * after the splice (the CLI's own server keeps the app as composed at start). Logs "listening on <url>" on stderr like the
  * CLI. Update-folder scans are pushed out of the run.
  *
- * Run by bench/fleet.ts: node --import tsx bench/fleetProvider.ts <dataDir>
+ * Run by bench/fleet.ts, compiled first (scripts/build.ts --project bench/tsconfig.fleetProvider.json):
+ *   node .tmp/bench-build/bench/fleetProvider.js <dataDir>
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

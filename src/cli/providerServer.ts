@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
@@ -35,6 +34,7 @@ import { createHostInspector, hostMachines } from '../runtime/hostInspector.ts';
 import { type AdminSecurity, openAdminSecurity } from './adminSecurity.ts';
 import { type AgentSecurity, type AgentSecurityOptions, openAgentSecurity } from './agentSecurity.ts';
 import { applyLicenseGate } from './licenseGate.ts';
+import { readPackageVersion } from './packageVersion.ts';
 
 /** Everything `patchbay provider` can be told. */
 export interface ProviderServerOptions {
@@ -107,9 +107,7 @@ export interface RunningProvider {
 }
 
 /** The version in package.json, shown by /api/v1/about. */
-export const PATCHBAY_VERSION: string = JSON.parse(
-  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
-).version;
+export const PATCHBAY_VERSION: string = readPackageVersion();
 
 /** Opens the provider's data under `dataDir` and serves the agent, content and admin APIs. */
 export async function startProviderServer(options: ProviderServerOptions): Promise<RunningProvider> {

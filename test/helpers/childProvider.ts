@@ -23,19 +23,19 @@ export interface ChildProvider {
  * Starts `patchbay provider --data <dataDir> --port 0 --trusted-key fixtures/keys/test-signing.pub`
  * (signature verification on, trusting the TEST-ONLY key) and waits for its "listening" line. The
  * admin token is read from `<dataDir>/admin-token` unless given (a store whose users came from the
- * CLI has none).
+ * CLI has none). `compiledMain` runs a compiled `dist/src/cli/main.js` instead of the sources.
  */
 export async function spawnProvider(
   dataDir: string,
   extraArgs: string[] = [],
-  options: { adminToken?: string } = {},
+  options: { adminToken?: string; compiledMain?: string } = {},
 ): Promise<ChildProvider> {
+  // The compiled build (npm run build) runs on plain node; the sources need the tsx loader.
+  const entry = options.compiledMain ? [options.compiledMain] : ['--import', 'tsx', MAIN];
   const child = spawn(
     process.execPath,
     [
-      '--import',
-      'tsx',
-      MAIN,
+      ...entry,
       'provider',
       '--data',
       dataDir,
