@@ -1,6 +1,7 @@
 import { assign, type EventObject, emit, fromCallback, setup } from 'xstate';
 import type { AgentEvent, FailureInfo } from '../src/domain/agentEvent.ts';
-import { backoffDelay, type TimerSpec } from '../src/domain/timerSpec.ts';
+import type { TimerSpec } from '../src/domain/timerSpec.ts';
+import { retryingState, retryTimerSpec, type TaskPhase, taskNeedsWake, taskPhase } from './retriedTask.ts';
 import { type TimerEvent, timerContract } from './timer.ts';
 
 /** What to fetch: the update's content, where from, and how to check it. */
@@ -156,31 +157,10 @@ export const download = setup({
         CANCEL: { target: 'cancelled', actions: { type: 'report', params: { type: 'download.cancelled' } } },
       },
     },
-    retrying: {
-      initial: 'pick',
-      states: {
-        pick: {
-          always: [{ guard: 'hasRetryDeadline', target: 'waiting' }, { target: 'scheduling' }],
-        },
-        scheduling: {
-          invoke: { src: 'timer', input: ({ context }) => ({ timer: 'retry', spec: retrySpec(context) }) },
-          on: { 'TIMER.SCHEDULED': { target: 'waiting', actions: 'recordRetryDeadline' } },
-        },
-        waiting: {
-          invoke: {
-            src: 'timer',
-            input: ({ context }) => ({ timer: 'retry', spec: retrySpec(context), deadline: context.retryAt }),
-          },
-        },
-      },
-      on: {
-        'TIMER.FIRED': { target: 'active', actions: 'clearRetryDeadline' },
-        CANCEL: {
-          target: 'cancelled',
-          actions: ['clearRetryDeadline', { type: 'report', params: { type: 'download.cancelled' } }],
-        },
-      },
-    },
+    retrying: retryingState(retrySpec, {
+      type: 'report' as const,
+      params: { type: 'download.cancelled' as const },
+    }),
     done: { type: 'final' },
     failed: {
       on: { RESUME: { target: 'active', actions: 'resetAttempts' } },
@@ -192,8 +172,7 @@ export const download = setup({
 });
 
 function retrySpec(context: DownloadContext): TimerSpec {
-  const delay = backoffDelay(context.attempts, context.retry.baseMs, context.retry.maxMs);
-  return { kind: 'random', minMs: delay, maxMs: delay };
+  return retryTimerSpec(context.attempts, context.retry);
 }
 
 /** The `report` action's params: which event to report. */
@@ -220,22 +199,8 @@ function reportDetail(
   return undefined;
 }
 
-/** Where a download stands, for status displays: the top-level state, or `queued`/`running` within active. */
-export function downloadPhase(
-  value: unknown,
-): 'queued' | 'running' | 'retrying' | 'done' | 'failed' | 'cancelled' {
-  if (typeof value === 'object' && value !== null && 'active' in value) {
-    return (value as { active: 'queued' | 'running' }).active;
-  }
-  if (typeof value === 'object' && value !== null) return 'retrying';
-  return value as 'done' | 'failed' | 'cancelled';
-}
+/** Where a download stands, for status displays. */
+export const downloadPhase: (value: unknown) => TaskPhase = taskPhase;
 
-/**
- * True while a download still has work or a wait ahead (queued, running or retrying): the actor
- * host keeps such actors live and wakes them at start, so a transfer resumes after a restart.
- */
-export function downloadNeedsWake(snapshot: { value: unknown }): boolean {
-  const phase = downloadPhase(snapshot.value);
-  return phase === 'queued' || phase === 'running' || phase === 'retrying';
-}
+/** True while a download is queued, running or retrying: the actor host keeps it live and wakes it at start. */
+export const downloadNeedsWake: (snapshot: { value: unknown }) => boolean = taskNeedsWake;

@@ -1,6 +1,7 @@
 import { assign, type EventObject, emit, fromCallback, setup } from 'xstate';
 import type { AgentEvent, AgentEventType, FailureInfo } from '../src/domain/agentEvent.ts';
-import { backoffDelay, type TimerSpec } from '../src/domain/timerSpec.ts';
+import type { TimerSpec } from '../src/domain/timerSpec.ts';
+import { retryingState, retryTimerSpec, type TaskPhase, taskNeedsWake, taskPhase } from './retriedTask.ts';
 import { type TimerEvent, timerContract } from './timer.ts';
 
 /** What to install or remove: the update's identity and, for an install, its downloaded file. */
@@ -183,29 +184,10 @@ export const install = setup({
         ],
       },
     },
-    retrying: {
-      initial: 'pick',
-      states: {
-        pick: { always: [{ guard: 'hasRetryDeadline', target: 'waiting' }, { target: 'scheduling' }] },
-        scheduling: {
-          invoke: { src: 'timer', input: ({ context }) => ({ timer: 'retry', spec: retrySpec(context) }) },
-          on: { 'TIMER.SCHEDULED': { target: 'waiting', actions: 'recordRetryDeadline' } },
-        },
-        waiting: {
-          invoke: {
-            src: 'timer',
-            input: ({ context }) => ({ timer: 'retry', spec: retrySpec(context), deadline: context.retryAt }),
-          },
-        },
-      },
-      on: {
-        'TIMER.FIRED': { target: 'active', actions: 'clearRetryDeadline' },
-        CANCEL: {
-          target: 'cancelled',
-          actions: ['clearRetryDeadline', { type: 'report', params: { outcome: 'cancelled' } }],
-        },
-      },
-    },
+    retrying: retryingState(retrySpec, {
+      type: 'report' as const,
+      params: { outcome: 'cancelled' as const },
+    }),
     done: { type: 'final' },
     failed: { on: { RESUME: { target: 'active', actions: 'resetAttempts' } } },
     cancelled: { on: { RESUME: { target: 'active', actions: 'resetAttempts' } } },
@@ -213,8 +195,7 @@ export const install = setup({
 });
 
 function retrySpec(context: InstallContext): TimerSpec {
-  const delay = backoffDelay(context.attempts, context.backoff.baseMs, context.backoff.maxMs);
-  return { kind: 'random', minMs: delay, maxMs: delay };
+  return retryTimerSpec(context.attempts, context.backoff);
 }
 
 /** The `report` action's params: which outcome to report. */
@@ -253,21 +234,7 @@ function reportDetail(outcome: string, context: InstallContext): Record<string, 
 }
 
 /** Where an install stands, for status displays. */
-export function installPhase(
-  value: unknown,
-): 'queued' | 'running' | 'retrying' | 'done' | 'failed' | 'cancelled' {
-  if (typeof value === 'object' && value !== null && 'active' in value) {
-    return (value as { active: 'queued' | 'running' }).active;
-  }
-  if (typeof value === 'object' && value !== null) return 'retrying';
-  return value as 'done' | 'failed' | 'cancelled';
-}
+export const installPhase: (value: unknown) => TaskPhase = taskPhase;
 
-/**
- * True while an install is queued, running or retrying: the actor host wakes such actors at start,
- * so a run cut short by a crash is checked and reported (INSTALL_INTERRUPTED).
- */
-export function installNeedsWake(snapshot: { value: unknown }): boolean {
-  const phase = installPhase(snapshot.value);
-  return phase === 'queued' || phase === 'running' || phase === 'retrying';
-}
+/** True while an install is queued, running or retrying: the actor host keeps it live and wakes it at start. */
+export const installNeedsWake: (snapshot: { value: unknown }) => boolean = taskNeedsWake;

@@ -32,33 +32,19 @@ export async function spawnProvider(
 ): Promise<ChildProvider> {
   // The compiled build (npm run build) runs on plain node; the sources need the tsx loader.
   const entry = options.compiledMain ? [options.compiledMain] : ['--import', 'tsx', MAIN];
-  const child = spawn(
-    process.execPath,
-    [
-      ...entry,
-      'provider',
-      '--data',
-      dataDir,
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--trusted-key',
-      TEST_PUBLIC_KEY_PATH,
-      ...extraArgs,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn(process.execPath, [...entry, 'provider', ...testProviderArgs(dataDir, extraArgs)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let startTimer: NodeJS.Timeout | undefined;
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /listening on http:\/\/[^:]+:(\d+)/.exec(output);
-      if (match) {
+      const listening = listeningUrl(output);
+      if (listening) {
         child.stderr!.off('data', onData);
-        resolve(`http://127.0.0.1:${match[1]}`);
+        resolve(listening);
       }
     };
     child.stderr!.on('data', onData);
@@ -75,6 +61,37 @@ export async function spawnProvider(
   child.stdout!.resume();
   const adminToken = options.adminToken ?? (await readAdminToken(dataDir));
   rememberAdminToken(url, adminToken);
+  return childProvider(child, exited, url, adminToken);
+}
+
+/** The arguments after `provider` every test provider gets: its data, a free port, the test key. */
+export function testProviderArgs(dataDir: string, extraArgs: string[]): string[] {
+  return [
+    '--data',
+    dataDir,
+    '--port',
+    '0',
+    '--host',
+    '127.0.0.1',
+    '--trusted-key',
+    TEST_PUBLIC_KEY_PATH,
+    ...extraArgs,
+  ];
+}
+
+/** The URL in the provider's "listening on http://host:port" line, once `output` has it. */
+export function listeningUrl(output: string): string | undefined {
+  const match = /listening on http:\/\/[^:]+:(\d+)/.exec(output);
+  return match ? `http://127.0.0.1:${match[1]}` : undefined;
+}
+
+/** The handle on a listening provider process; `exited` resolves with its exit code. */
+export function childProvider(
+  child: ChildProcess,
+  exited: Promise<number | null>,
+  url: string,
+  adminToken: string,
+): ChildProvider {
   return {
     url,
     child,

@@ -1,8 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ChildProvider } from './childProvider.ts';
+import { type ChildProvider, childProvider, listeningUrl, testProviderArgs } from './childProvider.ts';
 import { readAdminToken } from './testProvider.ts';
-import { TEST_PUBLIC_KEY_PATH } from './testSigning.ts';
 
 const ENTRY = fileURLToPath(new URL('./warmProviderEntry.ts', import.meta.url));
 
@@ -49,40 +48,18 @@ export class WarmProviderPool {
     const spare = this.#spares.shift()!;
     this.#spares.push(spawnSpare());
     await spare.ready;
-    const args = [
-      '--data',
-      dataDir,
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--trusted-key',
-      TEST_PUBLIC_KEY_PATH,
-      ...extraArgs,
-    ];
+    const args = testProviderArgs(dataDir, extraArgs);
     spare.child.stdin!.end(`${JSON.stringify(args)}\n`);
     const url = await new Promise<string>((resolve, reject) => {
       const check = () => {
-        const match = /listening on http:\/\/[^:]+:(\d+)/.exec(spare.output());
-        if (match) resolve(`http://127.0.0.1:${match[1]}`);
+        const listening = listeningUrl(spare.output());
+        if (listening) resolve(listening);
       };
       spare.child.stderr!.on('data', check);
       check();
       spare.exited.then((code) => reject(new Error(`provider exited with ${code}:\n${spare.output()}`)));
     });
-    return {
-      url,
-      child: spare.child,
-      adminToken: await readAdminToken(dataDir),
-      async kill() {
-        spare.child.kill('SIGKILL');
-        await spare.exited;
-      },
-      async stop() {
-        spare.child.kill('SIGTERM');
-        return spare.exited;
-      },
-    };
+    return childProvider(spare.child, spare.exited, url, await readAdminToken(dataDir));
   }
 
   /** Ends the spare processes. */
