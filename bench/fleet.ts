@@ -179,8 +179,9 @@ if (args.crash) {
 
 const compiledProvider = await buildProvider();
 const provider = startProvider(compiledProvider, runDir);
+// BENCH_LOAD_ARGS passes node flags to the load generator (a profile of it shows whether it keeps up).
 const generator = fork(here('./fleetLoad.ts'), [], {
-  execArgv: tsx,
+  execArgv: [...(process.env.BENCH_LOAD_ARGS?.split(' ').filter(Boolean) ?? []), ...tsx],
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 });
 const replies: Array<(message: { type: string; [key: string]: unknown }) => void> = [];

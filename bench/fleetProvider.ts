@@ -42,3 +42,13 @@ const stop = () => {
 };
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);
+// BENCH_MEMORY_LOG=1: where the RSS goes (V8 heap, buffers, the rest is native: LevelDB, code), every 10 s.
+if (process.env.BENCH_MEMORY_LOG) {
+  setInterval(() => {
+    const mib = (bytes: number) => `${(bytes / 1_048_576).toFixed(0)} MiB`;
+    const usage = process.memoryUsage();
+    log(
+      `memory: rss ${mib(usage.rss)}, heap ${mib(usage.heapUsed)} used of ${mib(usage.heapTotal)}, external ${mib(usage.external)} (array buffers ${mib(usage.arrayBuffers)})`,
+    );
+  }, 10_000).unref();
+}
