@@ -31,6 +31,11 @@ export interface ActorKind<TLogic extends AnyStateMachine = AnyStateMachine> {
    */
   keepAlive?(snapshot: SnapshotFrom<TLogic>): boolean;
   /**
+   * Most live actors of this kind, below the host's own bound: for a kind with very many actors that
+   * each see a short burst of events, whose live copies would otherwise fill the host and the heap.
+   */
+  maxLive?: number;
+  /**
    * More writes to commit atomically with every snapshot of this kind, whether it came from a send
    * or from a timer or child (e.g. an outbox row per reported event, or a projected record).
    */
@@ -92,6 +97,8 @@ export class ActorHost {
   readonly #store: Store;
   readonly #kinds = new Map<string, ActorKind>();
   readonly #live = new Map<string, LiveActor>();
+  /** Live actors per kind name, for the kinds' own bounds. */
+  readonly #liveByKind = new Map<string, number>();
   readonly #mailboxes = new Mailboxes();
   readonly #commits: GroupCommit;
   readonly #maxLive: number;
@@ -302,6 +309,7 @@ export class ActorHost {
       },
     });
     this.#live.set(key, live);
+    this.#liveByKind.set(kind.name, this.#liveOf(kind) + 1);
     try {
       live.actor.start();
     } catch (error) {
@@ -419,17 +427,36 @@ export class ActorHost {
     );
   }
 
+  /** Evicts idle actors, least recently used first, while the host or their kind is over its bound. */
   #passivateIdle(): void {
-    if (this.#live.size <= this.#maxLive) return;
+    if (this.#live.size <= this.#maxLive && !this.#anyKindOver()) return;
     for (const live of this.#live.values()) {
-      if (this.#live.size <= this.#maxLive) break;
+      const hostOver = this.#live.size > this.#maxLive;
+      if (!hostOver && !this.#anyKindOver()) break;
+      if (!hostOver && !this.#kindOver(live.kind)) continue;
       if (live.pinned || live.uncommitted > 0 || this.#mailboxes.isBusy(live.key)) continue;
       this.#evict(live);
     }
   }
 
+  #liveOf(kind: ActorKind): number {
+    return this.#liveByKind.get(kind.name) ?? 0;
+  }
+
+  #kindOver(kind: ActorKind): boolean {
+    return kind.maxLive !== undefined && this.#liveOf(kind) > kind.maxLive;
+  }
+
+  #anyKindOver(): boolean {
+    for (const kind of this.#kinds.values()) if (this.#kindOver(kind)) return true;
+    return false;
+  }
+
   #evict(live: LiveActor): void {
-    if (this.#live.get(live.key) === live) this.#live.delete(live.key);
+    if (this.#live.get(live.key) === live) {
+      this.#live.delete(live.key);
+      this.#liveByKind.set(live.kind.name, this.#liveOf(live.kind) - 1);
+    }
     try {
       live.actor.stop();
     } catch {

@@ -168,6 +168,29 @@ test('idle actors are passivated under the LRU bound and reactivate from their s
   );
 });
 
+test("a kind's own live bound passivates its idle actors while other kinds stay live", async () => {
+  const bounded = kinds.map((kind) => (kind.name === 'counter' ? { ...kind, maxLive: 3 } : kind));
+  const { dir, cleanup } = await makeTempDir();
+  const store = await Store.open(dir);
+  const host = new ActorHost(store, bounded as never, { maxLive: 100 });
+  try {
+    for (let n = 0; n < 8; n++) {
+      await host.send('counter', `c${n}`, { type: 'ADD', n }, { create: {} });
+      await host.create('alarm', `a${n}`, { deadline: Date.now() + 3_600_000 });
+    }
+    assert.equal(host.liveIds('counter').sort(), ['c5', 'c6', 'c7']);
+    assert.is(host.liveIds('alarm').length, 8);
+    // A passivated counter comes back from its snapshot, and the least recently used one leaves.
+    const snapshot = await host.send('counter', 'c0', { type: 'ADD', n: 99 });
+    assert.equal((snapshot.context as { seen: number[] }).seen, [0, 99]);
+    assert.equal(host.liveIds('counter').sort(), ['c0', 'c6', 'c7']);
+  } finally {
+    await host.close();
+    await store.close();
+    await cleanup();
+  }
+});
+
 test('a failing actor is contained: the caller gets ACTOR_FAILED, its last snapshot stays, others go on', async () => {
   await withHost(async (host) => {
     await host.send('counter', 'x', { type: 'ADD', n: 1 }, { create: {} });
