@@ -33,6 +33,7 @@ import type { ActorHostOptions } from '../runtime/ActorHost.ts';
 import { createHostInspector, hostMachines } from '../runtime/hostInspector.ts';
 import { type AdminSecurity, openAdminSecurity } from './adminSecurity.ts';
 import { type AgentSecurity, type AgentSecurityOptions, openAgentSecurity } from './agentSecurity.ts';
+import { DEFAULT_HEAP_GROWING_PERCENT, limitHeapGrowth } from './heapGrowth.ts';
 import { applyLicenseGate } from './licenseGate.ts';
 import { readPackageVersion } from './packageVersion.ts';
 
@@ -64,6 +65,11 @@ export interface ProviderServerOptions {
   actorHost?: ActorHostOptions;
   /** fsync every commit batch (default true). */
   sync?: boolean;
+  /**
+   * How far V8 may grow the heap past the live set, in percent (default 50; 0 keeps V8's own factor;
+   * a node `--heap-growing-percent` flag wins). Process-wide. See src/cli/heapGrowth.ts.
+   */
+  heapGrowingPercent?: number;
   /** Replaces the agent identity hook (default: enrollment key and per-machine secrets). */
   identifyAgent?: AgentRoutesDeps['identifyAgent'];
   /** Delay before the first scan of `auto` update folders, in ms (default 90 000). */
@@ -111,6 +117,7 @@ export const PATCHBAY_VERSION: string = readPackageVersion();
 
 /** Opens the provider's data under `dataDir` and serves the agent, content and admin APIs. */
 export async function startProviderServer(options: ProviderServerOptions): Promise<RunningProvider> {
+  limitHeapGrowth(options.heapGrowingPercent ?? DEFAULT_HEAP_GROWING_PERCENT);
   // The policy is built before the store opens, so a broken trust list fails startup cleanly.
   const loaded = options.signaturePolicy
     ? undefined
