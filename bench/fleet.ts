@@ -93,13 +93,28 @@ async function seeded(): Promise<{ dir: string; meta: SeedMeta; fresh: boolean }
   return { dir, meta, fresh: true };
 }
 
-/** CPU ticks and RSS of a process from /proc (nothing added to the product). */
-function sampleProc(pid: number): { cpuSeconds: number; rssBytes: number } {
+/**
+ * CPU ticks and RSS of a process from /proc (nothing added to the product). RSS is split into
+ * anonymous memory (the V8 heap, buffers, malloc) and file pages (LevelDB maps its table files, and
+ * the node binary): the kernel can drop the latter under pressure, but RSS counts both.
+ */
+function sampleProc(pid: number): {
+  cpuSeconds: number;
+  rssBytes: number;
+  anonBytes: number;
+  fileBytes: number;
+} {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
-  const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return { cpuSeconds: ticks / 100, rssBytes: Number(rss ?? 0) * 1024 };
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
+  return {
+    cpuSeconds: ticks / 100,
+    rssBytes: kib('VmRSS'),
+    anonBytes: kib('RssAnon'),
+    fileBytes: kib('RssFile'),
+  };
 }
 
 /** Compiles the provider with its bench wrapper to plain JavaScript, as `npm run build` does. */
@@ -218,7 +233,7 @@ try {
   );
 
   const pid = provider.child.pid!;
-  const samples: Array<{ t: number; cpuSeconds: number; rssBytes: number }> = [];
+  const samples: Array<{ t: number } & ReturnType<typeof sampleProc>> = [];
   const simStart = performance.now();
   const sampler = setInterval(
     () => samples.push({ t: performance.now() - simStart, ...sampleProc(pid) }),
@@ -270,7 +285,9 @@ try {
       `${(b.t / 1000).toFixed(0)} s: CPU ${((100 * (b.cpuSeconds - a.cpuSeconds)) / ((b.t - a.t) / 1000)).toFixed(0)}%, RSS ${(b.rssBytes / 1024 ** 2).toFixed(0)} MiB`,
     );
   }
-  const maxRss = Math.max(...samples.map((sample) => sample.rssBytes));
+  const peak = samples.reduce((max, sample) => (sample.rssBytes > max.rssBytes ? sample : max));
+  const maxRss = peak.rssBytes;
+  const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MiB`;
   const last = samples.at(-1)!;
   const cpuShare = (100 * (last.cpuSeconds - samples[0]!.cpuSeconds)) / (last.t / 1000);
 
@@ -336,10 +353,10 @@ try {
       met: checkin.rate / hello.rate >= 0.5,
     },
     {
-      figure: 'provider RSS, max over the run',
-      goal: '< 1 GiB',
-      measured: `${(maxRss / 1024 ** 2).toFixed(0)} MiB`,
-      met: maxRss < 1024 ** 3,
+      figure: 'provider RSS, max over the run (anonymous + file pages)',
+      goal: '< 1 GB (954 MiB)',
+      measured: `${mib(maxRss)} (${mib(peak.anonBytes)} + ${mib(peak.fileBytes)})`,
+      met: maxRss < 1e9,
     },
     {
       figure: 'provider CPU over the run (of one core)',
