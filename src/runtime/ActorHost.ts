@@ -308,8 +308,9 @@ export class ActorHost {
         live.failed = error;
       },
     });
+    // Counted once per key, even if a live entry were ever replaced rather than evicted.
+    if (!this.#live.has(key)) this.#liveByKind.set(kind.name, this.#liveOf(kind) + 1);
     this.#live.set(key, live);
-    this.#liveByKind.set(kind.name, this.#liveOf(kind) + 1);
     try {
       live.actor.start();
     } catch (error) {
