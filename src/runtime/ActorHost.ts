@@ -97,8 +97,8 @@ export class ActorHost {
   readonly #store: Store;
   readonly #kinds = new Map<string, ActorKind>();
   readonly #live = new Map<string, LiveActor>();
-  /** Live actors per kind name, for the kinds' own bounds. */
-  readonly #liveByKind = new Map<string, number>();
+  /** The live actors of each kind, also least recently used first, for the kinds' own bounds. */
+  readonly #liveByKind = new Map<string, Map<string, LiveActor>>();
   readonly #mailboxes = new Mailboxes();
   readonly #commits: GroupCommit;
   readonly #maxLive: number;
@@ -213,9 +213,7 @@ export class ActorHost {
 
   /** Ids of the live actors of `kind`. */
   liveIds(kindName: string): string[] {
-    const ids: string[] = [];
-    for (const live of this.#live.values()) if (live.kind.name === kindName) ids.push(live.id);
-    return ids;
+    return [...(this.#liveByKind.get(kindName)?.values() ?? [])].map((live) => live.id);
   }
 
   /** Stops and forgets actor `kind/id`, deleting its snapshot together with `alsoWrite` ops. */
@@ -272,9 +270,12 @@ export class ActorHost {
   ): Promise<LiveActor> {
     const existing = this.#live.get(key);
     if (existing) {
-      // Re-insert to keep the map in least-recently-used order.
+      // Re-insert to keep the maps in least-recently-used order.
       this.#live.delete(key);
       this.#live.set(key, existing);
+      const own = this.#liveOfKind(existing.kind);
+      own.delete(key);
+      own.set(key, existing);
       return existing;
     }
     const persisted = await this.snapshots.get(kind.name, id);
@@ -308,9 +309,8 @@ export class ActorHost {
         live.failed = error;
       },
     });
-    // Counted once per key, even if a live entry were ever replaced rather than evicted.
-    if (!this.#live.has(key)) this.#liveByKind.set(kind.name, this.#liveOf(kind) + 1);
     this.#live.set(key, live);
+    this.#liveOfKind(kind).set(key, live);
     try {
       live.actor.start();
     } catch (error) {
@@ -430,34 +430,39 @@ export class ActorHost {
 
   /** Evicts idle actors, least recently used first, while the host or their kind is over its bound. */
   #passivateIdle(): void {
-    if (this.#live.size <= this.#maxLive && !this.#anyKindOver()) return;
-    for (const live of this.#live.values()) {
-      const hostOver = this.#live.size > this.#maxLive;
-      if (!hostOver && !this.#anyKindOver()) break;
-      if (!hostOver && !this.#kindOver(live.kind)) continue;
+    if (this.#live.size > this.#maxLive) {
+      this.#evictIdle(this.#live.values(), () => this.#live.size > this.#maxLive);
+    }
+    for (const kind of this.#kinds.values()) {
+      const bound = kind.maxLive;
+      if (bound === undefined) continue;
+      // The kind's own map, so that a bound kind never walks past the other kinds' actors.
+      const own = this.#liveOfKind(kind);
+      if (own.size > bound) this.#evictIdle(own.values(), () => own.size > bound);
+    }
+  }
+
+  #evictIdle(oldestFirst: Iterable<LiveActor>, over: () => boolean): void {
+    for (const live of oldestFirst) {
+      if (!over()) break;
       if (live.pinned || live.uncommitted > 0 || this.#mailboxes.isBusy(live.key)) continue;
       this.#evict(live);
     }
   }
 
-  #liveOf(kind: ActorKind): number {
-    return this.#liveByKind.get(kind.name) ?? 0;
-  }
-
-  #kindOver(kind: ActorKind): boolean {
-    return kind.maxLive !== undefined && this.#liveOf(kind) > kind.maxLive;
-  }
-
-  #anyKindOver(): boolean {
-    for (const kind of this.#kinds.values()) if (this.#kindOver(kind)) return true;
-    return false;
+  #liveOfKind(kind: ActorKind): Map<string, LiveActor> {
+    let own = this.#liveByKind.get(kind.name);
+    if (own === undefined) {
+      own = new Map();
+      this.#liveByKind.set(kind.name, own);
+    }
+    return own;
   }
 
   #evict(live: LiveActor): void {
-    if (this.#live.get(live.key) === live) {
-      this.#live.delete(live.key);
-      this.#liveByKind.set(live.kind.name, this.#liveOf(live.kind) - 1);
-    }
+    if (this.#live.get(live.key) === live) this.#live.delete(live.key);
+    const own = this.#liveOfKind(live.kind);
+    if (own.get(live.key) === live) own.delete(live.key);
     try {
       live.actor.stop();
     } catch {
