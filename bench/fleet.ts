@@ -275,6 +275,7 @@ try {
   const checkin = await capacityOf('checkin');
   log(`capacity: hello ${JSON.stringify(hello)}, check-in ${JSON.stringify(checkin)}`);
 
+  const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MiB`;
   // CPU share of one core and RSS over the run, in windows of a tenth of it.
   const windows: string[] = [];
   const step = Math.max(1, Math.floor(samples.length / 10));
@@ -282,12 +283,11 @@ try {
     const a = samples[i - step]!;
     const b = samples[i]!;
     windows.push(
-      `${(b.t / 1000).toFixed(0)} s: CPU ${((100 * (b.cpuSeconds - a.cpuSeconds)) / ((b.t - a.t) / 1000)).toFixed(0)}%, RSS ${(b.rssBytes / 1024 ** 2).toFixed(0)} MiB`,
+      `${(b.t / 1000).toFixed(0)} s: CPU ${((100 * (b.cpuSeconds - a.cpuSeconds)) / ((b.t - a.t) / 1000)).toFixed(0)}%, RSS ${mib(b.rssBytes)}`,
     );
   }
   const peak = samples.reduce((max, sample) => (sample.rssBytes > max.rssBytes ? sample : max));
   const maxRss = peak.rssBytes;
-  const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MiB`;
   const last = samples.at(-1)!;
   const cpuShare = (100 * (last.cpuSeconds - samples[0]!.cpuSeconds)) / (last.t / 1000);
 
