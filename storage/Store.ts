@@ -14,6 +14,14 @@ export type StoreOp =
   | { type: 'put'; sublevel: JsonSublevel; key: string; value: unknown }
   | { type: 'del'; sublevel: JsonSublevel; key: string };
 
+/** One op as classic-level's own batch takes it: the key with its sublevel prefix, the value encoded. */
+type EncodedOp = { type: 'put'; key: string; value: string } | { type: 'del'; key: string };
+
+/** classic-level's implementation of batch (abstract-level's `_batch`), below encodings and hooks. */
+interface EncodedBatchTarget {
+  _batch(ops: EncodedOp[], options: { sync: boolean }): Promise<void>;
+}
+
 /** Options for {@link Store.open}. */
 export interface StoreOptions {
   /**
@@ -32,6 +40,7 @@ export class Store {
   readonly db: ClassicLevel<string, unknown>;
   readonly sync: boolean;
   readonly #sublevels = new Map<string, JsonSublevel>();
+  readonly #ownSublevels = new Set<JsonSublevel>();
 
   private constructor(db: ClassicLevel<string, unknown>, sync: boolean) {
     this.db = db;
@@ -64,6 +73,7 @@ export class Store {
       }
       sublevel = parent as JsonSublevel;
       this.#sublevels.set(name, sublevel);
+      this.#ownSublevels.add(sublevel);
     }
     return sublevel;
   }
@@ -72,11 +82,39 @@ export class Store {
   async batch(ops: StoreOp[]): Promise<void> {
     if (ops.length === 0) return;
     this.#assertOpen();
+    const encoded = this.#encode(ops);
     try {
-      await this.db.batch(ops as never, { sync: this.sync } as never);
+      if (encoded) await (this.db as unknown as EncodedBatchTarget)._batch(encoded, { sync: this.sync });
+      else await this.db.batch(ops as never, { sync: this.sync } as never);
     } catch (cause) {
       throw new PatchbayError('a store batch failed', { code: 'STORE_NOT_OPEN', cause });
     }
+  }
+
+  /**
+   * The ops as classic-level stores them: utf8 keys behind their sublevel's prefix, JSON values. A
+   * busy provider writes thousands of ops a second, and abstract-level's public batch spends ~10 µs
+   * of the event loop on each (option spreading, encoding lookups, prefixing; measured, about 3x
+   * this), so ops on this store's own sublevels go straight to classic-level's implementation of
+   * batch with the same bytes. Undefined (the public path) for an op on a sublevel not made here.
+   */
+  #encode(ops: StoreOp[]): EncodedOp[] | undefined {
+    const encoded: EncodedOp[] = new Array(ops.length);
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!;
+      if (!this.#ownSublevels.has(op.sublevel)) return undefined;
+      if (typeof op.key !== 'string') throw new TypeError(`Expected a string key, got ${typeof op.key}`);
+      const key = op.sublevel.prefix + op.key;
+      if (op.type === 'del') {
+        encoded[i] = { type: 'del', key };
+        continue;
+      }
+      const value = JSON.stringify(op.value);
+      if (value === undefined)
+        throw new TypeError(`Expected a JSON value for ${key}, got ${typeof op.value}`);
+      encoded[i] = { type: 'put', key, value };
+    }
+    return encoded;
   }
 
   /** True while the database is open. */

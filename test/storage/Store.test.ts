@@ -4,7 +4,7 @@ import { isPatchbayError } from '../../src/domain/PatchbayError.ts';
 import { SCHEMA_VERSION } from '../../storage/migrations.ts';
 import { RecordRepository } from '../../storage/RecordRepository.ts';
 import { SnapshotRepository } from '../../storage/SnapshotRepository.ts';
-import { Store } from '../../storage/Store.ts';
+import { Store, type StoreOp } from '../../storage/Store.ts';
 import { createCleanups } from '../helpers/cleanups.ts';
 import { makeTempDir } from '../helpers/tempDir.ts';
 
@@ -43,6 +43,39 @@ test('open refuses a store written by a newer schema', async () => {
   } catch (error) {
     assert.match((error as Error).message, /schema/);
   }
+});
+
+test("a batch stores the same bytes as abstract-level's own batch, nested sublevels and deletes included", async () => {
+  const ours = await openStore(await tempDir());
+  const theirs = await openStore(await tempDir());
+  const opsFor = (store: Store): StoreOp[] => [
+    { type: 'put', sublevel: store.sublevel('records'), key: 'a', value: { n: 1, text: 'é ✓ \u0000' } },
+    { type: 'put', sublevel: store.sublevel('records'), key: 'b', value: [1, 'two', null] },
+    { type: 'put', sublevel: store.sublevel('snapshots/machine'), key: 'm1', value: 'on' },
+    { type: 'put', sublevel: store.sublevel('snapshots/machine'), key: 'm2', value: 0 },
+    { type: 'del', sublevel: store.sublevel('records'), key: 'b' },
+  ];
+  await ours.batch(opsFor(ours));
+  await theirs.db.batch(opsFor(theirs) as never);
+  const raw = async (store: Store) => {
+    const rows: Array<[string, string]> = [];
+    for await (const row of store.db.iterator({ keyEncoding: 'utf8', valueEncoding: 'utf8' } as never))
+      rows.push(row as unknown as [string, string]);
+    return rows.filter(([key]) => !key.startsWith('!meta!'));
+  };
+  const written = await raw(ours);
+  assert.equal(written, await raw(theirs));
+  assert.is(written.length, 3);
+  assert.equal(await ours.sublevel('records').get('a'), { n: 1, text: 'é ✓ \u0000' });
+  assert.is(await ours.sublevel('records').get('b'), undefined);
+  assert.is(await ours.sublevel('snapshots/machine').get('m2'), 0);
+  try {
+    await ours.batch([{ type: 'put', sublevel: ours.sublevel('records'), key: 'c', value: undefined }]);
+    assert.unreachable('an undefined value is refused');
+  } catch (error) {
+    assert.instance(error, TypeError);
+  }
+  assert.is(await ours.sublevel('records').get('c'), undefined);
 });
 
 test('a batch across sublevels lands whole and survives a reopen', async () => {
