@@ -106,6 +106,8 @@ let pool: Pool;
 let machines: number;
 let flags: Uint8Array;
 let etagOf: Uint16Array;
+/** Each machine's last event sequence number (the real agent numbers its outbox the same way). */
+let eventSeq: Uint32Array;
 const etags: string[] = [];
 const etagIds = new Map<string, number>();
 const inventoryCache = new Map<number, string>();
@@ -230,9 +232,10 @@ async function checkIn(index: number): Promise<void> {
 /** The simulated agent installs at once and reports it; the next check-in carries the new version. */
 async function installAll(index: number, updateIds: string[]): Promise<void> {
   const at = new Date().toISOString();
+  // Numbered like the real agent's outbox, so the provider does its resend check as it would.
   const list = updateIds.flatMap((updateId) => [
-    { type: 'download.succeeded', updateId, at },
-    { type: 'install.succeeded', updateId, at },
+    { type: 'download.succeeded', updateId, at, seq: ++eventSeq[index]! },
+    { type: 'install.succeeded', updateId, at, seq: ++eventSeq[index]! },
   ]);
   inFlight++;
   try {
@@ -269,6 +272,7 @@ function start(next: SimulationOptions): void {
   pool = new Pool(next.url, { connections: next.connections, pipelining: 1, keepAliveTimeout: 60_000 });
   flags = new Uint8Array(machines);
   dueAt = new Float64Array(machines);
+  eventSeq = new Uint32Array(machines);
   etagOf = new Uint16Array(machines).fill(etagId(next.meta.etag));
   prefixCache = [JSON.stringify(next.meta.settings)];
   for (const [name, { product }] of Object.entries(TARGETS)) {

@@ -52,6 +52,12 @@ export interface FleetMemberContext {
   notes: string[];
   /** How many check-ins were recorded (unchanged check-ins are not). */
   checkIns: number;
+  /**
+   * The highest agent event number (`seq`) recorded. The agent numbers its reports and resends a
+   * batch whose reply it never saw; a numbered report at or below this is such a resend and changes
+   * nothing. Kept here, in the snapshot, so the check costs no read and commits with the event.
+   */
+  eventSeq?: number;
 }
 
 /**
@@ -94,26 +100,31 @@ const FAILURE_KIND = {
   'remove.failed': 'remove',
 } as const;
 
+/** An agent report's handler, taken only when the report is not a resend (see `eventSeq`). */
+function reported<const T extends object>(handler: T): T & { guard: 'isNewReport' } {
+  return { guard: 'isNewReport', ...handler };
+}
+
 /** Everything the agent reports goes through the same two actions; listed once for the config. */
 const AGENT_EVENT_HANDLERS = {
-  'download.started': { actions: 'recordAgentEvent' },
-  'download.succeeded': { target: '.evaluating', actions: ['recordAgentEvent', 'clearFailures'] },
-  'download.failed': { target: '.evaluating', actions: ['recordAgentEvent', 'recordFailure'] },
-  'download.cancelled': { actions: 'recordAgentEvent' },
-  'install.started': { actions: 'recordAgentEvent' },
-  'install.succeeded': {
+  'download.started': reported({ actions: 'recordAgentEvent' }),
+  'download.succeeded': reported({ target: '.evaluating', actions: ['recordAgentEvent', 'clearFailures'] }),
+  'download.failed': reported({ target: '.evaluating', actions: ['recordAgentEvent', 'recordFailure'] }),
+  'download.cancelled': reported({ actions: 'recordAgentEvent' }),
+  'install.started': reported({ actions: 'recordAgentEvent' }),
+  'install.succeeded': reported({
     target: '.evaluating',
     actions: ['recordAgentEvent', 'clearFailures', 'applyInstall'],
-  },
-  'install.failed': { target: '.evaluating', actions: ['recordAgentEvent', 'recordFailure'] },
-  'install.cancelled': { actions: 'recordAgentEvent' },
-  'remove.succeeded': {
+  }),
+  'install.failed': reported({ target: '.evaluating', actions: ['recordAgentEvent', 'recordFailure'] }),
+  'install.cancelled': reported({ actions: 'recordAgentEvent' }),
+  'remove.succeeded': reported({
     target: '.evaluating',
     actions: ['recordAgentEvent', 'clearFailures', 'applyRemove'],
-  },
-  'remove.failed': { target: '.evaluating', actions: ['recordAgentEvent', 'recordFailure'] },
-  'restart.required': { target: '.evaluating', actions: ['recordAgentEvent', 'requireRestart'] },
-  'check.failed': { target: '.evaluating', actions: ['recordAgentEvent', 'recordCheckFailure'] },
+  }),
+  'remove.failed': reported({ target: '.evaluating', actions: ['recordAgentEvent', 'recordFailure'] }),
+  'restart.required': reported({ target: '.evaluating', actions: ['recordAgentEvent', 'requireRestart'] }),
+  'check.failed': reported({ target: '.evaluating', actions: ['recordAgentEvent', 'recordCheckFailure'] }),
 } as const;
 
 /**
@@ -138,6 +149,10 @@ export const fleetMember = setup({
       context.failures.length > 0 || context.checkFailure !== undefined || context.agentError !== undefined,
     hasWork: ({ context }) => context.pending.length > 0 || context.restartRequired,
     hasCheckedIn: ({ context }) => context.checkIns > 0,
+    isNewReport: ({ context, event }) => {
+      const seq = (event as AgentEvent).seq;
+      return seq === undefined || seq > (context.eventSeq ?? 0);
+    },
   },
   actions: {
     recordCheckIn: assign(({ context, event }) => checkedIn(context, event as CheckedInEvent)),
@@ -154,7 +169,9 @@ export const fleetMember = setup({
     }),
     recordAgentEvent: assign(({ event }) => {
       const agent = event as AgentEvent;
-      return { lastEvent: { type: agent.type, at: agent.at, updateId: agent.updateId } };
+      const lastEvent = { type: agent.type, at: agent.at, updateId: agent.updateId };
+      // isNewReport let it in, so a numbered report is above the last number.
+      return agent.seq === undefined ? { lastEvent } : { lastEvent, eventSeq: agent.seq };
     }),
     recordFailure: assign(({ context, event }) => {
       const agent = event as AgentEvent;

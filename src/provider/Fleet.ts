@@ -153,35 +153,56 @@ export class Fleet {
   }
 
   /**
-   * Records agent events in order: each drives the machine's actor and adds an activity entry in the
-   * same batch; `install.succeeded` counts an activation of its update. An unknown machine is
+   * Records agent events in order: each drives the machine's actor and adds an activity entry, and
+   * the lot is committed in one batch (one snapshot write for a POST, however many events it
+   * carries); `install.succeeded` counts an activation of its update. A resent report (its `seq` at
+   * or below the machine's `eventSeq`) changes nothing and is not logged again. An unknown machine is
    * MACHINE_NOT_FOUND before anything is stored.
    */
   async recordEvents(machineId: string, events: AgentEvent[]): Promise<void> {
-    await this.requireSnapshot(machineId);
     const { host, activity } = this.#deps;
     const { index } = this.#deps.planIndex.current();
-    const { sequences } = this.#deps;
-    // A batch the agent resends because our 202 never reached it: what was stored already is skipped.
-    const last = sequences ? await sequences.last(machineId) : 0;
-    const fresh = events.filter((event) => event.seq === undefined || event.seq > last);
-    await Promise.all(
-      fresh.map(async (event) => {
-        await host.send<typeof fleetMember>('machine', machineId, event, {
-          alsoWrite: (snapshot) => [
-            ...activity.entryOps(describeAgentEvent(event, snapshot.context, index)),
-            ...(sequences && event.seq !== undefined ? [sequences.putOp(machineId, event.seq)] : []),
-          ],
-        });
-        if (sequences && event.seq !== undefined) sequences.committed(machineId, event.seq);
-      }),
-    );
+    const recorded: AgentEvent[] = [];
+    try {
+      await host.sendAll<typeof fleetMember>(
+        'machine',
+        machineId,
+        async (current) => {
+          const floor = await this.#storedEventFloor(machineId, current.context, events);
+          return events.filter((event) => event.seq === undefined || event.seq > floor);
+        },
+        {
+          alsoWrite: (snapshot, _previous, event) => {
+            recorded.push(event as AgentEvent);
+            return activity.entryOps(describeAgentEvent(event as AgentEvent, snapshot.context, index));
+          },
+        },
+      );
+    } catch (error) {
+      throw error instanceof PatchbayError && error.code === 'MACHINE_NOT_FOUND'
+        ? notFound(machineId)
+        : error;
+    }
     this.directory.invalidate(machineId);
-    for (const event of fresh) {
+    for (const event of recorded) {
       if (event.type === 'install.succeeded' && event.updateId !== undefined) {
         await this.#deps.catalog.recordActivation(event.updateId);
       }
     }
+  }
+
+  /**
+   * The event number a machine reached before members kept their own (`eventSeq`): stored apart, in
+   * `agentEventSeq`, by earlier versions. Read only for numbered events of a member without one.
+   */
+  async #storedEventFloor(
+    machineId: string,
+    context: FleetMemberContext,
+    events: AgentEvent[],
+  ): Promise<number> {
+    const { sequences } = this.#deps;
+    if (sequences === undefined || context.eventSeq !== undefined) return 0;
+    return events.some((event) => event.seq !== undefined) ? sequences.last(machineId) : 0;
   }
 
   /**
@@ -229,9 +250,7 @@ export class Fleet {
   /** The snapshot of machine `id`; throws MACHINE_NOT_FOUND. */
   async requireSnapshot(id: string): Promise<MemberSnapshot & PersistedSnapshot> {
     const snapshot = await this.#deps.host.peek('machine', id);
-    if (snapshot === undefined) {
-      throw new PatchbayError(`no machine ${id}`, { code: 'MACHINE_NOT_FOUND', details: { id } });
-    }
+    if (snapshot === undefined) throw notFound(id);
     return snapshot as unknown as MemberSnapshot & PersistedSnapshot;
   }
 
@@ -449,6 +468,10 @@ function recordKeyOf(
     groupId,
   ];
   return fnv1a64(JSON.stringify(described)) + inventoryHash;
+}
+
+function notFound(id: string): PatchbayError {
+  return new PatchbayError(`no machine ${id}`, { code: 'MACHINE_NOT_FOUND', details: { id } });
 }
 
 function identityOf(context: FleetMemberContext): IndexedIdentity {

@@ -36,6 +36,14 @@ export interface ActorKind<TLogic extends AnyStateMachine = AnyStateMachine> {
    */
   maxLive?: number;
   /**
+   * Who fills the inspection log for this kind. `xstate` (default): XState's inspection API, which
+   * sees everything, including events an invoked child sends its parent. `host`: the host notes the
+   * events it delivers and the snapshots that follow them (and those from timers), which is all
+   * there is for a kind without children, without XState's inspection events (an object for every
+   * microstep and action) on a hot path.
+   */
+  inspection?: 'xstate' | 'host';
+  /**
    * More writes to commit atomically with every snapshot of this kind, whether it came from a send
    * or from a timer or child (e.g. an outbox row per reported event, or a projected record).
    */
@@ -176,6 +184,58 @@ export class ActorHost {
   }
 
   /**
+   * Delivers `events` to actor `kind/id` one after the other and commits once: one snapshot write
+   * for the lot, with the `alsoWrite` ops of every event that changed it (each called with the
+   * snapshot after that event and the one before). For a caller with several events for one actor at
+   * once (an agent's batch of reports): the same outcome as sending them in turn, for one commit.
+   * `events` may be a function of the actor's current snapshot, called in its turn (nothing else
+   * reaches the actor meanwhile), for a batch that depends on what the actor holds.
+   * Throws like {@link send}; an event that fails leaves nothing of the batch stored.
+   */
+  async sendAll<TLogic extends AnyStateMachine>(
+    kindName: string,
+    id: string,
+    events:
+      | readonly EventFromLogic<TLogic>[]
+      | ((
+          current: SnapshotFrom<TLogic>,
+        ) => readonly EventFromLogic<TLogic>[] | Promise<readonly EventFromLogic<TLogic>[]>),
+    options: {
+      /** More writes for one event that changed the snapshot: after it, before it, and the event. */
+      alsoWrite?: (
+        snapshot: SnapshotFrom<TLogic>,
+        previous: SnapshotFrom<TLogic>,
+        event: EventFromLogic<TLogic>,
+      ) => StoreOp[];
+      /** Writes for the batch as a whole, committed with it whether or not an event changed the snapshot. */
+      batchWrite?: StoreOp[];
+    } = {},
+  ): Promise<SnapshotFrom<TLogic>> {
+    this.#assertOpen();
+    const kind = this.#kind(kindName);
+    const key = `${kindName}/${id}`;
+    const { snapshot, commit } = await this.#mailboxes.run(key, async () => {
+      const live = await this.#activate(kind, id, key, undefined);
+      const first = live.actor.getSnapshot();
+      const extra: StoreOp[] = [];
+      for (const event of typeof events === 'function' ? await events(first as never) : events) {
+        const { before, after } = this.#step(live, event, {});
+        if (after !== before && options.alsoWrite)
+          extra.push(...options.alsoWrite(after as never, before as never, event));
+      }
+      const after = live.actor.getSnapshot();
+      extra.push(...(options.batchWrite ?? []));
+      let commit: Promise<void>;
+      if (after !== first) commit = this.#persist(live, extra);
+      else if (extra.length > 0) commit = this.#commits.write(extra);
+      else commit = this.#lastCommit(live);
+      return { snapshot: after, commit };
+    });
+    await commit;
+    return snapshot as SnapshotFrom<TLogic>;
+  }
+
+  /**
    * Creates actor `kind/id` with `input` and commits its initial snapshot (plus `alsoWrite` ops).
    * Resolves with the snapshot; an existing actor is left as it is and returned.
    */
@@ -294,16 +354,19 @@ export class ActorHost {
       pinned: false,
       delivering: true,
     };
+    const byXState = this.#inspect && kind.inspection !== 'host';
     live.actor = createActor(kind.logic, {
       input: createInput as never,
       snapshot: persisted as never,
-      inspect: this.#inspect ? (inspection) => this.#record(live, inspection) : undefined,
+      inspect: byXState ? (inspection) => this.#record(live, inspection) : undefined,
     });
     live.actor.subscribe({
-      next: () => {
+      next: (snapshot) => {
         // Changes outside a send (timers, finished children) are persisted too, with nobody waiting.
-        if (!live.delivering && !live.failed && this.#live.get(key) === live)
+        if (!live.delivering && !live.failed && this.#live.get(key) === live) {
+          if (this.#hostInspects(kind)) this.#noteSnapshot(live, undefined, snapshot.value);
           void this.#persist(live).catch(() => {});
+        }
       },
       error: (error) => {
         live.failed = error;
@@ -324,6 +387,8 @@ export class ActorHost {
         cause: live.failed,
       });
     }
+    if (persisted === undefined && this.#hostInspects(kind))
+      this.#noteSnapshot(live, { type: 'xstate.init' }, live.actor.getSnapshot().value);
     live.pinned = persisted !== undefined && (kind.keepAlive?.(live.actor.getSnapshot()) ?? false);
     live.lastPersisted = persisted === undefined ? undefined : live.actor.getSnapshot();
     if (persisted === undefined)
@@ -337,6 +402,21 @@ export class ActorHost {
     event: unknown,
     options: SendOptions<AnyStateMachine>,
   ): { snapshot: unknown; commit: Promise<void> } {
+    const { before, after } = this.#step(live, event, options);
+    const commit =
+      after === before ? this.#lastCommit(live) : this.#persist(live, options.alsoWrite?.(after, before));
+    return { snapshot: after, commit };
+  }
+
+  /** Runs one event through a live actor (checked against `requireAccepted`), without committing. */
+  #step(
+    live: LiveActor,
+    event: unknown,
+    options: SendOptions<AnyStateMachine>,
+  ): {
+    before: ReturnType<Actor<AnyStateMachine>['getSnapshot']>;
+    after: ReturnType<Actor<AnyStateMachine>['getSnapshot']>;
+  } {
     const before = live.actor.getSnapshot();
     if (options.requireAccepted) {
       let accepted: boolean;
@@ -365,6 +445,11 @@ export class ActorHost {
       live.delivering = false;
     }
     const after = live.actor.getSnapshot();
+    if (this.#hostInspects(live.kind)) {
+      const sent = event as { type: string };
+      this.inspection.append({ kind: live.kind.name, id: live.id, type: 'event', event: sent });
+      if (after !== before) this.#noteSnapshot(live, sent, after.value);
+    }
     if (live.failed || after.status === 'error') {
       const cause = live.failed ?? after.error;
       this.#evict(live);
@@ -373,9 +458,7 @@ export class ActorHost {
         cause,
       });
     }
-    const commit =
-      after === before ? this.#lastCommit(live) : this.#persist(live, options.alsoWrite?.(after, before));
-    return { snapshot: after, commit };
+    return { before, after };
   }
 
   #refusalMessage(live: LiveActor, event: { type: string }, value: unknown): string {
@@ -470,6 +553,20 @@ export class ActorHost {
     }
   }
 
+  #hostInspects(kind: ActorKind): boolean {
+    return this.#inspect && kind.inspection === 'host';
+  }
+
+  #noteSnapshot(live: LiveActor, event: { type: string } | undefined, value: unknown): void {
+    this.inspection.append({
+      kind: live.kind.name,
+      id: live.id,
+      type: 'snapshot',
+      event,
+      value: value as never,
+    });
+  }
+
   #record(
     live: LiveActor,
     inspection: { type: string; rootId?: string; actorRef: { sessionId: string } },
@@ -484,13 +581,7 @@ export class ActorHost {
         snapshot: { value: unknown };
         event: { type: string };
       };
-      this.inspection.append({
-        kind: live.kind.name,
-        id: live.id,
-        type: 'snapshot',
-        event,
-        value: snapshot.value as never,
-      });
+      this.#noteSnapshot(live, event, snapshot.value);
     }
   }
 }

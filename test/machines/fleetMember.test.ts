@@ -215,5 +215,25 @@ inventory('a removal without a rollback target uninstalls the product', () => {
   assert.equal(installedAfterRemove([client], removal), []);
 });
 
+test('a numbered report at or below the last number is a resend and changes nothing', () => {
+  const at = '2026-01-01T02:00:00.000Z';
+  const actor = start();
+  actor.send(checkIn({ pending: [patch] }));
+  actor.send({ type: 'install.succeeded', updateId: 'p2', at, seq: 4 });
+  const installed = actor.getSnapshot();
+  assert.is(installed.context.eventSeq, 4);
+  assert.is(installed.value, 'upToDate');
+  actor.send({ type: 'install.failed', updateId: 'p2', at, seq: 4, detail: 'resent?' });
+  actor.send({ type: 'download.failed', updateId: 'p2', at, seq: 3 });
+  assert.is(actor.getSnapshot(), installed, 'the same snapshot: nothing happened');
+  actor.send({ type: 'restart.required', at, seq: 5 });
+  assert.is(actor.getSnapshot().context.eventSeq, 5);
+  assert.is(actor.getSnapshot().context.restartRequired, true);
+  // Unnumbered reports (older agents) are always taken and leave the number alone.
+  actor.send({ type: 'check.failed', at, detail: 'unreachable' });
+  assert.is(actor.getSnapshot().context.eventSeq, 5);
+  assert.is(actor.getSnapshot().value, 'errorState');
+});
+
 test.run();
 inventory.run();

@@ -1,9 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { EventSequences } from '../../src/provider/EventSequences.ts';
-import { Store } from '../../storage/Store.ts';
 import { checkInBody, type Json, startHarness } from '../fleet/providerHarness.ts';
-import { makeTempDir } from '../helpers/tempDir.ts';
 
 const test = suite('POST /agent/v1/events with seq (EventSequences)');
 
@@ -30,28 +28,31 @@ test('a resent batch (same seq) is accepted but stored once; new seqs after it a
   }
 });
 
-test("past its cache bound a machine's number is read back from the store", async () => {
-  const { dir, cleanup } = await makeTempDir();
-  const store = await Store.open(dir);
+test('a number stored apart by an earlier version still marks resends; the machine keeps its own after', async () => {
+  const h = await startHarness();
   try {
-    const sequences = new EventSequences(store, { cacheSize: 2 });
-    for (const [machine, seq] of [
-      ['m1', 5],
-      ['m2', 7],
-      ['m3', 9],
-    ] as const) {
-      await store.batch([sequences.putOp(machine, seq)]);
-      sequences.committed(machine, seq);
-    }
-    // m1 was dropped from the cache by m3: its number comes from the store (changed behind its back
-    // here, to tell a store read from a cached answer), so memory stays bounded by the cache.
-    await store.batch([sequences.putOp('m1', 6)]);
-    assert.is(await sequences.last('m1'), 6);
-    assert.is(await sequences.last('m3'), 9);
-    assert.is(await sequences.last('m4'), 0);
+    await h.call('POST', '/agent/v1/checkin', checkInBody('m1'));
+    // As an earlier version left it: the number in its own sublevel, none in the machine's snapshot.
+    await h.provider.core.store.batch([
+      { type: 'put', sublevel: h.provider.core.store.sublevel('agentEventSeq'), key: 'm1', value: 5 },
+    ]);
+    const at = new Date().toISOString();
+    const post = (events: Json[]) => h.call('POST', '/agent/v1/events', { machineId: 'm1', events });
+    assert.is((await post([{ seq: 5, type: 'download.started', updateId: 'u1', at }])).status, 202);
+    assert.is((await post([{ seq: 6, type: 'download.succeeded', updateId: 'u1', at }])).status, 202);
+    assert.is((await post([{ seq: 6, type: 'download.succeeded', updateId: 'u1', at }])).status, 202);
+    const { body } = await h.call('GET', '/api/v1/activity?machine=m1');
+    assert.equal(
+      body.entries.map((entry: Json) => entry.type).filter((type: string) => type !== 'machine.registered'),
+      ['download.succeeded'],
+    );
+    const snapshot = (await h.provider.core.store.sublevel('snapshots/machine').get('m1')) as {
+      context: Json;
+    };
+    assert.is(snapshot.context.eventSeq, 6);
+    assert.is(await new EventSequences(h.provider.core.store).last('m1'), 5, 'the old record is only read');
   } finally {
-    await store.close();
-    await cleanup();
+    await h.close();
   }
 });
 

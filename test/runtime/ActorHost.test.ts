@@ -208,6 +208,46 @@ test('a failing actor is contained: the caller gets ACTOR_FAILED, its last snaps
   });
 });
 
+test('sendAll delivers events in order and commits them once; a failing one leaves the batch unstored', async () => {
+  await withHost(async (host) => {
+    await host.send('counter', 'x', { type: 'ADD', n: 1 }, { create: {} });
+    const before = host.commitStats;
+    const notes: number[] = [];
+    const snapshot = await host.sendAll(
+      'counter',
+      'x',
+      [
+        { type: 'ADD', n: 2 },
+        { type: 'ADD', n: 3 },
+      ],
+      {
+        alsoWrite: (_after, _before, event) => {
+          notes.push((event as { n: number }).n);
+          return [];
+        },
+      },
+    );
+    assert.equal((snapshot.context as { seen: number[] }).seen, [1, 2, 3]);
+    assert.equal(notes, [2, 3]);
+    const after = host.commitStats;
+    assert.is(after.ops - before.ops, 1, 'one snapshot write for both events');
+    try {
+      await host.sendAll('counter', 'x', [{ type: 'ADD', n: 4 }, { type: 'BOOM' }]);
+      assert.unreachable('should have thrown');
+    } catch (error) {
+      assert.ok(isPatchbayError(error, 'ACTOR_FAILED'));
+    }
+    const stored = (await host.peek('counter', 'x')) as unknown as { context: { seen: number[] } };
+    assert.equal(stored.context.seen, [1, 2, 3], 'nothing of the failed batch was stored');
+    try {
+      await host.sendAll('counter', 'nobody', [{ type: 'ADD', n: 1 }]);
+      assert.unreachable('should have thrown');
+    } catch (error) {
+      assert.ok(isPatchbayError(error, 'ACTOR_NOT_FOUND'));
+    }
+  });
+});
+
 test('a timer kept as a deadline in context fires after a restart and its result is persisted', async () => {
   await withHost(async (host, reopen) => {
     // The deadline must fall after the restart: 2 s leaves a loaded machine room for the close,
@@ -260,6 +300,43 @@ test('the inspection log records events and snapshots per actor', async () => {
     assert.is(last.type, 'snapshot');
     assert.equal(last.value, { catalog: { state: 'GA', priority: 'normal' } });
   });
+});
+
+test('a kind inspected by the host records the same: its sends, their snapshots, and timer-driven snapshots', async () => {
+  const { dir, cleanup } = await makeTempDir();
+  const store = await Store.open(dir);
+  const host = new ActorHost(store, [
+    { name: 'update', logic: updateLifecycle, inspection: 'host' },
+    { name: 'alarm', logic: alarm, inspection: 'host', keepAlive: () => true },
+  ] as never);
+  try {
+    await host.create('update', 'u1', { updateId: 'u1' });
+    await host.send('update', 'u1', { type: 'MARK_GA', at });
+    const records = host.inspection.recent('update', 'u1', 10);
+    assert.equal(
+      records.map((record) => [record.type, record.event?.type]),
+      [
+        ['snapshot', 'xstate.init'],
+        ['event', 'MARK_GA'],
+        ['snapshot', 'MARK_GA'],
+      ],
+    );
+    assert.equal(records.at(-1)!.value, { catalog: { state: 'GA', priority: 'normal' } });
+    // An event the state ignores is still shown as delivered, with no new snapshot after it.
+    await host.send('update', 'u1', { type: 'NO_SUCH_EVENT' } as never);
+    assert.equal(host.inspection.recent('update', 'u1', 1)[0]!.event?.type, 'NO_SUCH_EVENT');
+    await host.create('alarm', 'a1', { deadline: Date.now() + 20 });
+    await eventually(
+      async () => host.inspection.recent('alarm', 'a1', 10).at(-1)?.value,
+      (value) => value === 'rung',
+      5_000,
+      'the timer-driven snapshot in the inspection log',
+    );
+  } finally {
+    await host.close();
+    await store.close();
+    await cleanup();
+  }
 });
 
 test('a kind projection commits with timer-driven snapshots too, and onCommitted sees them after the commit', async () => {
