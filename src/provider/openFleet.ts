@@ -72,7 +72,7 @@ export async function openFleet(core: ProviderCore, options: OpenFleetOptions = 
       activity,
       index,
       contacts,
-      sequences: new EventSequences(store),
+      sequences: await EventSequences.open(store),
     },
     { directoryCapacity: options.directoryCapacity, now },
   );

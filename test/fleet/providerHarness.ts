@@ -17,8 +17,15 @@ export interface Harness {
 }
 
 /** Starts a provider for one test. */
-export async function startHarness(options: { maxCheckInBytes?: number } = {}): Promise<Harness> {
+export async function startHarness(
+  options: {
+    maxCheckInBytes?: number;
+    /** Runs on the fresh data folder before the provider starts (e.g. to leave an older version's data). */
+    prepare?: (dataDir: string) => Promise<void>;
+  } = {},
+): Promise<Harness> {
   const { dir, cleanup } = await makeTempDir('patchbay-fleet-');
+  await options.prepare?.(dir);
   const provider = await startProviderServer({
     dataDir: dir,
     port: 0,

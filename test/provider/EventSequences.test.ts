@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { EventSequences } from '../../src/provider/EventSequences.ts';
+import { Store } from '../../storage/Store.ts';
 import { checkInBody, type Json, startHarness } from '../fleet/providerHarness.ts';
 
 const test = suite('POST /agent/v1/events with seq (EventSequences)');
@@ -29,13 +30,16 @@ test('a resent batch (same seq) is accepted but stored once; new seqs after it a
 });
 
 test('a number stored apart by an earlier version still marks resends; the machine keeps its own after', async () => {
-  const h = await startHarness();
+  // As an earlier version left it: the number in its own sublevel, none in the machine's snapshot.
+  const h = await startHarness({
+    prepare: async (dataDir) => {
+      const store = await Store.open(dataDir);
+      await store.batch([{ type: 'put', sublevel: store.sublevel('agentEventSeq'), key: 'm1', value: 5 }]);
+      await store.close();
+    },
+  });
   try {
     await h.call('POST', '/agent/v1/checkin', checkInBody('m1'));
-    // As an earlier version left it: the number in its own sublevel, none in the machine's snapshot.
-    await h.provider.core.store.batch([
-      { type: 'put', sublevel: h.provider.core.store.sublevel('agentEventSeq'), key: 'm1', value: 5 },
-    ]);
     const at = new Date().toISOString();
     const post = (events: Json[]) => h.call('POST', '/agent/v1/events', { machineId: 'm1', events });
     assert.is((await post([{ seq: 5, type: 'download.started', updateId: 'u1', at }])).status, 202);
@@ -50,7 +54,7 @@ test('a number stored apart by an earlier version still marks resends; the machi
       context: Json;
     };
     assert.is(snapshot.context.eventSeq, 6);
-    assert.is(await new EventSequences(h.provider.core.store).last('m1'), 5, 'the old record is only read');
+    assert.is(await (await EventSequences.open(h.provider.core.store)).last('m1'), 5, 'only read');
   } finally {
     await h.close();
   }
