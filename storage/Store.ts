@@ -29,7 +29,20 @@ export interface StoreOptions {
    * crash safety against a killed process (the OS holds the write) but not against power loss.
    */
   sync?: boolean;
+  /**
+   * LevelDB's write buffer (memtable) in bytes; default LevelDB's 4 MiB. Every full buffer becomes a
+   * level-0 file that a background thread compacts, so a store written thousands of times a second
+   * wants a bigger one (see PROVIDER_WRITE_BUFFER_BYTES). Costs up to twice this in memory.
+   */
+  writeBufferBytes?: number;
 }
+
+/**
+ * The provider's write buffer: 32 MiB. With LevelDB's 4 MiB, a fleet's check-ins filled one every
+ * second or two, and the compactions that followed took a core's worth of time from the event loop
+ * on a 2-core machine (fleet bench at 100,000 machines, steady phase: 2,951 → 3,822 check-ins/s).
+ */
+export const PROVIDER_WRITE_BUFFER_BYTES = 32 * 1024 * 1024;
 
 /**
  * The provider's or agent's one classic-level database, `<data>/db`, with a sublevel per record kind.
@@ -50,7 +63,10 @@ export class Store {
   /** Opens (creating if needed) `<dataDir>/db` and brings its schema up to date. */
   static async open(dataDir: string, options: StoreOptions = {}): Promise<Store> {
     await mkdir(dataDir, { recursive: true });
-    const db = new ClassicLevel<string, unknown>(join(dataDir, 'db'), { valueEncoding: 'json' });
+    const db = new ClassicLevel<string, unknown>(join(dataDir, 'db'), {
+      valueEncoding: 'json',
+      ...(options.writeBufferBytes === undefined ? {} : { writeBufferSize: options.writeBufferBytes }),
+    });
     try {
       await db.open();
     } catch (cause) {

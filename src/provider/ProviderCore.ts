@@ -1,5 +1,5 @@
 import { ContentStore } from '../../storage/ContentStore.ts';
-import { Store } from '../../storage/Store.ts';
+import { PROVIDER_WRITE_BUFFER_BYTES, Store } from '../../storage/Store.ts';
 import { ActorHost, type ActorHostOptions, type ActorKind } from '../runtime/ActorHost.ts';
 import { Catalog } from './Catalog.ts';
 import { UPDATE_KIND } from './updateKind.ts';
@@ -26,7 +26,10 @@ export interface ProviderCore {
 
 /** Opens the store under `dataDir`, starts the actor host and loads the catalog. */
 export async function openProviderCore(options: ProviderCoreOptions): Promise<ProviderCore> {
-  const store = await Store.open(options.dataDir, { sync: options.sync });
+  const store = await Store.open(options.dataDir, {
+    sync: options.sync,
+    writeBufferBytes: PROVIDER_WRITE_BUFFER_BYTES,
+  });
   const content = new ContentStore(options.dataDir);
   await content.open();
   const host = new ActorHost(store, [UPDATE_KIND as ActorKind, ...(options.kinds ?? [])], options.host);

@@ -3,7 +3,7 @@ import { RecordRepository } from '../../storage/RecordRepository.ts';
 import type { Store } from '../../storage/Store.ts';
 import { PatchbayError } from '../domain/PatchbayError.ts';
 import { FingerprintSet, fingerprintOf } from './auth/FingerprintSet.ts';
-import { hashSecret, issueSecret, secretMatches } from './auth/secretToken.ts';
+import { hashSecret, issueSecret, secretMatches, sha256 } from './auth/secretToken.ts';
 
 /** The header a first check-in carries the enrollment key in. */
 export const ENROLLMENT_HEADER = 'x-patchbay-enrollment';
@@ -59,7 +59,7 @@ function sameSecret(a: string, b: string): boolean {
  * and 64 bits leave an online guesser nothing to find.
  */
 function credentialFingerprint(machineId: string, secretHash: string) {
-  return fingerprintOf(createHash('sha256').update(`${machineId}\n${secretHash}`).digest());
+  return fingerprintOf(sha256(`${machineId}\n${secretHash}`, 'buffer'));
 }
 
 function unauthenticated(message: string, machineId: string): PatchbayError {

@@ -1,10 +1,12 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { isPatchbayError } from '../../src/domain/PatchbayError.ts';
 import { SCHEMA_VERSION } from '../../storage/migrations.ts';
 import { RecordRepository } from '../../storage/RecordRepository.ts';
 import { SnapshotRepository } from '../../storage/SnapshotRepository.ts';
-import { Store, type StoreOp } from '../../storage/Store.ts';
+import { PROVIDER_WRITE_BUFFER_BYTES, Store, type StoreOp } from '../../storage/Store.ts';
 import { createCleanups } from '../helpers/cleanups.ts';
 import { makeTempDir } from '../helpers/tempDir.ts';
 
@@ -20,8 +22,8 @@ async function tempDir(): Promise<string> {
 }
 
 /** Opens the store in `dir`; it is closed after the test unless the test closed it. */
-async function openStore(dir: string): Promise<Store> {
-  return opened.add(await Store.open(dir), (store) => store.close());
+async function openStore(dir: string, writeBufferBytes?: number): Promise<Store> {
+  return opened.add(await Store.open(dir, { writeBufferBytes }), (store) => store.close());
 }
 
 test('open writes the schema version into meta', async () => {
@@ -116,6 +118,28 @@ test('writes after close fail with STORE_NOT_OPEN', async () => {
   } catch (error) {
     assert.ok(isPatchbayError(error, 'STORE_NOT_OPEN'));
   }
+});
+
+test('a bigger write buffer keeps more writes in memory before LevelDB makes table files', async () => {
+  const tableFiles = async (writeBufferBytes?: number) => {
+    const dir = await tempDir();
+    const store = await openStore(dir, writeBufferBytes);
+    const value = 'x'.repeat(1024);
+    for (let batch = 0; batch < 12; batch++) {
+      await store.batch(
+        Array.from({ length: 1024 }, (_, i) => ({
+          type: 'put' as const,
+          sublevel: store.sublevel('records'),
+          key: `k${batch}-${i}`,
+          value,
+        })),
+      );
+    }
+    return (await readdir(join(dir, 'db'))).filter((file) => file.endsWith('.ldb')).length;
+  };
+  // 12 MiB written: LevelDB's 4 MiB buffer has become table files, the provider's 32 MiB has not.
+  assert.ok((await tableFiles()) > 0);
+  assert.is(await tableFiles(PROVIDER_WRITE_BUFFER_BYTES), 0);
 });
 
 test.run();

@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import * as crypto from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** A fresh secret, shown once, and the hash that is all the provider keeps of it. */
 export interface IssuedSecret {
@@ -24,8 +25,23 @@ export function issueSecret(prefix: string): IssuedSecret {
  * to brute-force, and a stolen database yields no usable token.
  */
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
+  return sha256(secret, 'hex');
 }
+
+/**
+ * SHA-256 of a short string in one call: `crypto.hash` (Node ≥ 20.12) skips the Hash object, about 3x
+ * cheaper for inputs this small, and every agent request hashes its secret; older Node falls back.
+ */
+export const sha256: {
+  (text: string, encoding: 'hex'): string;
+  (text: string, encoding: 'buffer'): Buffer;
+} =
+  typeof crypto.hash === 'function'
+    ? (text: string, encoding: 'hex' | 'buffer') => crypto.hash('sha256', text, encoding) as never
+    : (text: string, encoding: 'hex' | 'buffer') => {
+        const digest = crypto.createHash('sha256').update(text, 'utf8');
+        return (encoding === 'hex' ? digest.digest('hex') : digest.digest()) as never;
+      };
 
 /** Compares a presented secret with a stored hash in constant time. */
 export function secretMatches(secret: string, storedHash: string): boolean {

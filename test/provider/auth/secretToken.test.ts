@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { hashSecret, issueSecret, secretMatches } from '../../../src/provider/auth/secretToken.ts';
+import { hashSecret, issueSecret, secretMatches, sha256 } from '../../../src/provider/auth/secretToken.ts';
 
 const test = suite('issueSecret');
 
@@ -24,6 +24,14 @@ test('secretMatches accepts the secret and refuses others and malformed hashes',
   assert.not.ok(secretMatches(`${secret}x`, hash));
   assert.not.ok(secretMatches(secret, hash.slice(2)));
   assert.not.ok(secretMatches(secret, 'zz'));
+});
+
+test('sha256 gives the same digest as a Hash object, as hex and as bytes, for any text', () => {
+  for (const text of ['', 'm1\nabc', 'é ✓ 𝄞']) {
+    const expected = createHash('sha256').update(text, 'utf8').digest();
+    assert.is(sha256(text, 'hex'), expected.toString('hex'));
+    assert.ok(sha256(text, 'buffer').equals(expected));
+  }
 });
 
 test.run();
