@@ -185,20 +185,22 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
     onError: (error) => options.log?.(`folder scan failed: ${(error as Error)?.stack ?? String(error)}`),
   });
   const parts: AppParts = {
+    // The agent routes first: every router on the way matches the path against its own routes, and
+    // check-ins and events are nearly all the traffic.
     publicRouters: [
-      createHealthRouter(() => core.store.isOpen),
-      createContentRouter({
-        content: core.content,
-        authorize: options.agents?.openContent
-          ? undefined
-          : contentAccess({ keys: security.urlKeys, users: security.users }),
-      }),
       createAgentRouter({
         fleet: fleet.fleet,
         maxCheckInBytes: options.maxCheckInBytes,
         publicUrl: options.publicUrl,
         identifyAgent: options.identifyAgent ?? identifyAgentWith(security.identity),
         contentPath: options.agents?.openContent ? undefined : (sha256) => security.signContentPath(sha256),
+      }),
+      createHealthRouter(() => core.store.isOpen),
+      createContentRouter({
+        content: core.content,
+        authorize: options.agents?.openContent
+          ? undefined
+          : contentAccess({ keys: security.urlKeys, users: security.users }),
       }),
       ...security.publicRouters,
     ],
