@@ -1,6 +1,6 @@
 /**
  * The fleet simulator's load generator, forked by bench/fleet.ts into a process of its own. It plays
- * N machines speaking the agent protocol over one undici Pool (keep-alive connections): each machine
+ * N machines speaking the agent protocol over keep-alive connections (bench/rawHttpClient.ts): each machine
  * checks in (`POST /agent/v1/checkin` with its inventory and the plan etag it holds) at an interval
  * drawn uniformly from [min, max] divided by the time factor, and when a reply carries install
  * actions it "installs" at once — `POST /agent/v1/events` with download.succeeded and
@@ -16,9 +16,9 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { Pool } from 'undici';
 import { fleetInventory, fleetMachine, productsOf, type SeedMeta, TARGETS } from './fleetShape.ts';
 import { machineAuthorization } from './machineSecrets.ts';
+import { RawHttpClient } from './rawHttpClient.ts';
 
 /** What `start` carries. */
 export interface SimulationOptions {
@@ -102,7 +102,7 @@ const SLOT_MS = 10;
 let options: SimulationOptions;
 /** Every machine's secret, packed (the seeder's enrollments issued them). */
 let secrets: Buffer;
-let pool: Pool;
+let pool: RawHttpClient;
 let machines: number;
 let flags: Uint8Array;
 let etagOf: Uint16Array;
@@ -208,7 +208,7 @@ async function checkIn(index: number): Promise<void> {
       headers: headers(index),
       body: checkInBody(index),
     });
-    const text = await response.body.text();
+    const { text } = response;
     if (response.statusCode !== 200)
       throw new Error(`check-in ${response.statusCode}: ${text.slice(0, 200)}`);
     phase.latency.add(performance.now() - sentAt);
@@ -245,7 +245,7 @@ async function installAll(index: number, updateIds: string[]): Promise<void> {
       headers: headers(index),
       body: JSON.stringify({ machineId: `m${index}`, events: list }),
     });
-    const text = await response.body.text();
+    const { text } = response;
     if (response.statusCode !== 202) throw new Error(`events ${response.statusCode}: ${text.slice(0, 200)}`);
     events.sent++;
     const done = performance.now();
@@ -269,7 +269,7 @@ function start(next: SimulationOptions): void {
   options = next;
   machines = next.meta.machines;
   secrets = readFileSync(next.meta.secretsFile);
-  pool = new Pool(next.url, { connections: next.connections, pipelining: 1, keepAliveTimeout: 60_000 });
+  pool = new RawHttpClient(next.url, next.connections);
   flags = new Uint8Array(machines);
   dueAt = new Float64Array(machines);
   eventSeq = new Uint32Array(machines);
@@ -350,7 +350,7 @@ async function capacity(target: 'hello' | 'checkin', seconds: number) {
                   body: checkInBody(index),
                 },
           );
-          const text = await response.body.text();
+          const { text } = response;
           if (response.statusCode !== 200) throw new Error(`${target} ${response.statusCode}: ${text}`);
           histogram.add(performance.now() - sentAt);
         } catch (error) {
@@ -405,7 +405,7 @@ process.on('message', (message: { type: string; [key: string]: unknown }) => {
         });
         break;
       case 'exit':
-        await pool.destroy();
+        pool.destroy();
         process.exit(0);
     }
   })();
