@@ -1,3 +1,4 @@
+import type { SnapshotFrom } from 'xstate';
 import type { FleetMemberContext, fleetMember, MemberAction } from '../../machines/fleetMember.ts';
 import type { StoreOp } from '../../storage/Store.ts';
 import type { AgentEvent } from '../domain/agentEvents.ts';
@@ -163,8 +164,9 @@ export class Fleet {
     const { host, activity } = this.#deps;
     const { index } = this.#deps.planIndex.current();
     const recorded: AgentEvent[] = [];
+    let snapshot: SnapshotFrom<typeof fleetMember>;
     try {
-      await host.sendAll<typeof fleetMember>(
+      snapshot = await host.sendAll<typeof fleetMember>(
         'machine',
         machineId,
         async (current) => {
@@ -183,7 +185,12 @@ export class Fleet {
         ? notFound(machineId)
         : error;
     }
-    this.directory.invalidate(machineId);
+    // What the events changed (an install, a removal) is what the agent's next check-in will report:
+    // keyed from the committed snapshot, that check-in is answered from memory, not recorded again.
+    this.directory.set(machineId, {
+      ...entryOfSnapshot(snapshot as MemberSnapshot),
+      lastContact: this.directory.get(machineId)?.lastContact ?? Date.parse(snapshot.context.lastContact),
+    });
     for (const event of recorded) {
       if (event.type === 'install.succeeded' && event.updateId !== undefined) {
         await this.#deps.catalog.recordActivation(event.updateId);
@@ -284,31 +291,7 @@ export class Fleet {
 
   async #loadEntry(id: string): Promise<DirectoryEntry | undefined> {
     const snapshot = (await this.#deps.host.peek('machine', id)) as MemberSnapshot | undefined;
-    if (snapshot === undefined) return undefined;
-    const context = snapshot.context;
-    // Rebuild the keys of the last recorded check-in from the snapshot, so that after a restart an
-    // unchanged check-in costs one read, not one write: otherwise the first check-in of every machine
-    // (a whole fleet within one check interval) would be a recorded one. A machine never checked in,
-    // or with a check failure that only a recorded check-in clears, is recorded ('' matches nothing).
-    const recorded =
-      snapshot.value !== 'registered' && context.checkIns > 0 && context.checkFailure === undefined;
-    const status: CheckInReport['status'] = { restartRequired: context.restartRequired };
-    if (context.agentError !== undefined) status.lastError = context.agentError;
-    return {
-      groupId: context.groupId,
-      recordKey: recorded
-        ? recordKeyOf(
-            context,
-            status,
-            context.settings,
-            context.groupId,
-            fnv1a64(JSON.stringify(context.installed)),
-          )
-        : '',
-      planKey: '',
-      planEtag: recorded ? planEtag(context.pending) : '',
-      lastContact: Date.parse(context.lastContact),
-    };
+    return snapshot === undefined ? undefined : entryOfSnapshot(snapshot);
   }
 
   /**
@@ -468,6 +451,39 @@ function recordKeyOf(
     groupId,
   ];
   return fnv1a64(JSON.stringify(described)) + inventoryHash;
+}
+
+/**
+ * The directory entry a machine's snapshot implies: the keys its last recorded check-in would have,
+ * so that a report matching what the provider holds is answered from memory (after a restart, or
+ * after events that changed the inventory as the agent will report it). A machine never checked
+ * in, or with failures or a check failure that only a recorded check-in clears, is recorded ('' matches
+ * nothing). The plan key is left empty: the plan is computed again, which writes nothing.
+ */
+function entryOfSnapshot(snapshot: MemberSnapshot): DirectoryEntry {
+  const context = snapshot.context;
+  const recorded =
+    snapshot.value !== 'registered' &&
+    context.checkIns > 0 &&
+    context.checkFailure === undefined &&
+    context.failures.length === 0;
+  const status: CheckInReport['status'] = { restartRequired: context.restartRequired };
+  if (context.agentError !== undefined) status.lastError = context.agentError;
+  return {
+    groupId: context.groupId,
+    recordKey: recorded
+      ? recordKeyOf(
+          context,
+          status,
+          context.settings,
+          context.groupId,
+          fnv1a64(JSON.stringify(context.installed)),
+        )
+      : '',
+    planKey: '',
+    planEtag: recorded ? planEtag(context.pending) : '',
+    lastContact: Date.parse(context.lastContact),
+  };
 }
 
 function notFound(id: string): PatchbayError {

@@ -1,0 +1,48 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { checkInBody, clientManifest, startHarness } from './providerHarness.ts';
+
+const test = suite('after reported events, the check-in that reports their result');
+
+test('a check-in reporting just what the events installed is answered from memory, with no write', async () => {
+  const h = await startHarness();
+  try {
+    const patch = await h.upload(clientManifest('15.01.01.00'));
+    assert.is((await h.call('PATCH', `/api/v1/updates/${patch.id}`, { state: 'GA' })).status, 200);
+    const offered = await h.call('POST', '/agent/v1/checkin', checkInBody('m1'));
+    assert.equal(
+      offered.body.actions.map((action: { update: { id: string } }) => action.update.id),
+      [patch.id],
+    );
+    const at = new Date().toISOString();
+    const events = [
+      { seq: 1, type: 'download.succeeded', updateId: patch.id, at },
+      { seq: 2, type: 'install.succeeded', updateId: patch.id, at },
+    ];
+    assert.is((await h.call('POST', '/agent/v1/events', { machineId: 'm1', events })).status, 202);
+    const { host } = h.provider.core;
+    await host.flush();
+    const before = host.commitStats;
+    // The agent reports the patch installed and asks with the etag it holds: the plan is now empty.
+    const installed = checkInBody('m1', { version: '15.01.01.00', updates: [patch.id] });
+    const reply = await h.call('POST', '/agent/v1/checkin', {
+      ...installed,
+      planEtag: offered.body.planEtag,
+    });
+    assert.is(reply.status, 200);
+    assert.equal(reply.body.actions, []);
+    await host.flush();
+    assert.equal(host.commitStats, before, 'nothing was written: the snapshot already holds it');
+    const machine = await h.call('GET', '/api/v1/machines/m1');
+    assert.is(machine.body.state, 'upToDate');
+    // A report that differs from what the provider worked out is recorded as before.
+    const other = checkInBody('m1', { version: '15.01.02.00', updates: [patch.id] });
+    await h.call('POST', '/agent/v1/checkin', { ...other, planEtag: reply.body.planEtag });
+    await host.flush();
+    assert.ok(host.commitStats.ops > before.ops);
+  } finally {
+    await h.close();
+  }
+});
+
+test.run();
