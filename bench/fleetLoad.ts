@@ -142,7 +142,7 @@ function inventoryJson(index: number): string {
   const key = (index % 500) * 4 + flags[index]!;
   let json = inventoryCache.get(key);
   if (json === undefined) {
-    json = JSON.stringify(fleetInventory(index, flags[index]!));
+    json = JSON.stringify(fleetInventory(index, flags[index]!, options.meta.targets));
     inventoryCache.set(key, json);
   }
   return json;

@@ -44,18 +44,29 @@ export function productsOf(index: number): number[] {
   return [0, 1, 2, 3].map((j) => (variant * 7 + j * 13) % PRODUCTS);
 }
 
-/** The inventory of machine `index`, with the targets named by `flags` installed. */
-export function fleetInventory(index: number, flags: number): InstalledApplication[] {
+/**
+ * The inventory of machine `index`, with the targets named by `flags` installed. An installed
+ * target is listed as the agent's inventory lists an applied patch: its version, and its update id
+ * (`targetIds`, the catalog ids the seeder gave the targets) among the application's updates.
+ */
+export function fleetInventory(
+  index: number,
+  flags: number,
+  targetIds: Partial<Record<keyof typeof TARGETS, string>> = {},
+): InstalledApplication[] {
   return productsOf(index).map((product) => {
-    const target = Object.values(TARGETS).find((t) => t.product === product);
-    const patched = target !== undefined && (flags & target.bit) !== 0;
+    const name = (Object.keys(TARGETS) as Array<keyof typeof TARGETS>).find(
+      (key) => TARGETS[key].product === product,
+    );
+    const patched = name !== undefined && (flags & TARGETS[name].bit) !== 0;
+    const updateId = patched ? targetIds[name] : undefined;
     return {
       upgradeCode: `U${product}`,
       productCode: `P${product}-${RELEASES}`,
       application: `App ${product}`,
       productLine: 'CIC',
       version: patched ? TARGET_VERSION : `16.0${RELEASES}.05.02`,
-      updates: [],
+      updates: updateId === undefined ? [] : [updateId],
     };
   });
 }
