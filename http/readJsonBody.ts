@@ -105,6 +105,8 @@ function checkShape(value: unknown, maxDepth: number, maxArrayLength: number): v
         details: { field: '(body)', maxArrayLength },
       });
     }
-    for (const child of children) stack.push([child, depth + 1]);
+    // Only objects and arrays can nest further: leaves are not worth a stack entry each.
+    for (const child of children)
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
   }
 }

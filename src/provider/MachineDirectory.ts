@@ -310,9 +310,19 @@ function words(text: string, count: number, into: Uint32Array, at: number): void
   }
 }
 
+/** Two hex digits per byte value: every unchanged check-in turns 8 words back into hex. */
+const BYTE_HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
 /** The hex digits of `count` words of `from` at `at`. */
 function hex(from: Uint32Array, at: number, count: number): string {
   let text = '';
-  for (let i = 0; i < count; i++) text += from[at + i]!.toString(16).padStart(8, '0');
+  for (let i = 0; i < count; i++) {
+    const word = from[at + i]!;
+    text +=
+      BYTE_HEX[word >>> 24]! +
+      BYTE_HEX[(word >>> 16) & 255]! +
+      BYTE_HEX[(word >>> 8) & 255]! +
+      BYTE_HEX[word & 255]!;
+  }
   return text;
 }
