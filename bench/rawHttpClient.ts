@@ -60,6 +60,12 @@ class Connection {
     }
   }
 
+  /** Closes the socket; a request still waiting for its reply fails. */
+  destroy(): void {
+    this.close();
+    this.#fail(new Error('the client was closed'));
+  }
+
   close(): void {
     const socket = this.#socket;
     this.#socket = undefined;
@@ -77,12 +83,18 @@ class Connection {
       this.#fail(error ?? new Error('connection closed before the reply'));
     };
     socket.on('error', lost);
+    socket.on('end', () => lost());
     socket.on('close', () => lost());
     this.#socket = socket;
     return socket;
   }
 
   #onData(chunk: Buffer): void {
+    if (this.#pending === undefined) {
+      // Bytes nobody asked for: the connection is out of step, so it is not used again.
+      this.close();
+      return;
+    }
     this.#buffered = this.#buffered.length === 0 ? chunk : Buffer.concat([this.#buffered, chunk]);
     const headerEnd = this.#buffered.indexOf(HEADER_END);
     if (headerEnd < 0) return;
@@ -127,12 +139,14 @@ export class RawHttpClient {
   readonly #idle: Connection[] = [];
   readonly #all: Connection[] = [];
   readonly #waiting: Pending[] = [];
+  #closed = false;
 
   constructor(origin: string, connections: number) {
     const url = new URL(origin);
     if (url.protocol !== 'http:') throw new TypeError(`Expected an http: origin, got \`${origin}\``);
     this.#host = url.host;
     const onIdle = (connection: Connection) => {
+      if (this.#closed) return;
       const next = this.#waiting.shift();
       if (next) connection.send(next);
       else this.#idle.push(connection);
@@ -147,6 +161,10 @@ export class RawHttpClient {
   /** Sends `request` on a free connection (or once one is free) and resolves with its reply. */
   request(request: RawRequest): Promise<RawReply> {
     return new Promise((resolve, reject) => {
+      if (this.#closed) {
+        reject(new Error('the client was closed'));
+        return;
+      }
       const body = request.body === undefined ? undefined : Buffer.from(request.body);
       let head = `${request.method} ${request.path} HTTP/1.1\r\nhost: ${this.#host}\r\n`;
       for (const [name, value] of Object.entries(request.headers ?? {})) head += `${name}: ${value}\r\n`;
@@ -159,8 +177,10 @@ export class RawHttpClient {
     });
   }
 
-  /** Closes every connection. */
+  /** Closes every connection; requests in flight or waiting fail. */
   destroy(): void {
-    for (const connection of this.#all) connection.close();
+    this.#closed = true;
+    for (const pending of this.#waiting.splice(0)) pending.reject(new Error('the client was closed'));
+    for (const connection of this.#all) connection.destroy();
   }
 }

@@ -53,9 +53,10 @@ export interface FleetMemberContext {
   /** How many check-ins were recorded (unchanged check-ins are not). */
   checkIns: number;
   /**
-   * The highest agent event number (`seq`) recorded. The agent numbers its reports and resends a
-   * batch whose reply it never saw; a numbered report at or below this is such a resend and changes
-   * nothing. Kept here, in the snapshot, so the check costs no read and commits with the event.
+   * The highest agent event number (`seq`) recorded. The agent numbers its reports in ascending
+   * order and resends a batch whose reply it never saw; a numbered report at or below this (one
+   * earlier in the same batch included) is such a resend and changes nothing. Kept here, in the
+   * snapshot, so the check costs no read and commits with the event.
    */
   eventSeq?: number;
 }

@@ -98,8 +98,8 @@ export class Store {
   async batch(ops: StoreOp[]): Promise<void> {
     if (ops.length === 0) return;
     this.#assertOpen();
-    const encoded = this.#encode(ops);
     try {
+      const encoded = this.#encode(ops);
       if (encoded) await (this.db as unknown as EncodedBatchTarget)._batch(encoded, { sync: this.sync });
       else await this.db.batch(ops as never, { sync: this.sync } as never);
     } catch (cause) {
@@ -115,6 +115,9 @@ export class Store {
    * batch with the same bytes. Undefined (the public path) for an op on a sublevel not made here.
    */
   #encode(ops: StoreOp[]): EncodedOp[] | undefined {
+    // classic-level's own batch is abstract-level's implementation API: should a release drop it,
+    // the public path still works.
+    if (typeof (this.db as unknown as Partial<EncodedBatchTarget>)._batch !== 'function') return undefined;
     const encoded: EncodedOp[] = new Array(ops.length);
     for (let i = 0; i < ops.length; i++) {
       const op = ops[i]!;
@@ -125,7 +128,8 @@ export class Store {
         encoded[i] = { type: 'del', key };
         continue;
       }
-      const value = JSON.stringify(op.value);
+      // null and undefined are refused, as abstract-level refuses them.
+      const value = op.value === null ? undefined : JSON.stringify(op.value);
       if (value === undefined)
         throw new TypeError(`Expected a JSON value for ${key}, got ${typeof op.value}`);
       encoded[i] = { type: 'put', key, value };

@@ -165,12 +165,14 @@ export class Fleet {
     const { index } = this.#deps.planIndex.current();
     const recorded: AgentEvent[] = [];
     let snapshot: SnapshotFrom<typeof fleetMember>;
+    let entryInTurn: DirectoryEntry | undefined;
     try {
       snapshot = await host.sendAll<typeof fleetMember>(
         'machine',
         machineId,
         async (current) => {
           const floor = await this.#storedEventFloor(machineId, current.context, events);
+          entryInTurn = this.directory.get(machineId);
           return events.filter((event) => event.seq === undefined || event.seq > floor);
         },
         {
@@ -187,10 +189,15 @@ export class Fleet {
     }
     // What the events changed (an install, a removal) is what the agent's next check-in will report:
     // keyed from the committed snapshot, that check-in is answered from memory, not recorded again.
-    this.directory.set(machineId, {
-      ...entryOfSnapshot(snapshot as MemberSnapshot),
-      lastContact: this.directory.get(machineId)?.lastContact ?? Date.parse(snapshot.context.lastContact),
-    });
+    // Only while nothing came after the events: a check-in that got in meanwhile keyed the entry for
+    // a report this snapshot does not hold yet, and must not be taken for recorded.
+    const entryNow = this.directory.get(machineId);
+    if (sameEntry(entryInTurn, entryNow) && host.isLatest('machine', machineId, snapshot)) {
+      this.directory.set(machineId, {
+        ...entryOfSnapshot(snapshot as MemberSnapshot),
+        lastContact: entryNow?.lastContact ?? Date.parse(snapshot.context.lastContact),
+      });
+    } else this.directory.invalidate(machineId);
     for (const event of recorded) {
       if (event.type === 'install.succeeded' && event.updateId !== undefined) {
         await this.#deps.catalog.recordActivation(event.updateId);
@@ -484,6 +491,17 @@ function entryOfSnapshot(snapshot: MemberSnapshot): DirectoryEntry {
     planEtag: recorded ? planEtag(context.pending) : '',
     lastContact: Date.parse(context.lastContact),
   };
+}
+
+function sameEntry(a: DirectoryEntry | undefined, b: DirectoryEntry | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return (
+    a.groupId === b.groupId &&
+    a.recordKey === b.recordKey &&
+    a.planKey === b.planKey &&
+    a.planEtag === b.planEtag &&
+    a.lastContact === b.lastContact
+  );
 }
 
 function notFound(id: string): PatchbayError {

@@ -83,6 +83,8 @@ interface LiveActor {
   delivering: boolean;
   /** The last snapshot handed to the store, for `project`'s previous. */
   lastPersisted?: unknown;
+  /** The commit of the last snapshot handed to the store (it rejects if that write fails). */
+  lastCommit?: Promise<void>;
   failed?: unknown;
 }
 
@@ -187,10 +189,11 @@ export class ActorHost {
    * Delivers `events` to actor `kind/id` one after the other and commits once: one snapshot write
    * for the lot, with the `alsoWrite` ops of every event that changed it (each called with the
    * snapshot after that event and the one before). For a caller with several events for one actor at
-   * once (an agent's batch of reports): the same outcome as sending them in turn, for one commit.
+   * once (an agent's batch of reports): the snapshot sending them in turn would reach, for one commit.
    * `events` may be a function of the actor's current snapshot, called in its turn (nothing else
    * reaches the actor meanwhile), for a batch that depends on what the actor holds.
-   * Throws like {@link send}; an event that fails leaves nothing of the batch stored.
+   * Throws like {@link send}, but all or nothing: if an event or `alsoWrite` fails, nothing of the
+   * batch is stored and the actor is dropped from memory, so the next send starts from what is.
    */
   async sendAll<TLogic extends AnyStateMachine>(
     kindName: string,
@@ -218,10 +221,16 @@ export class ActorHost {
       const live = await this.#activate(kind, id, key, undefined);
       const first = live.actor.getSnapshot();
       const extra: StoreOp[] = [];
-      for (const event of typeof events === 'function' ? await events(first as never) : events) {
-        const { before, after } = this.#step(live, event, {});
-        if (after !== before && options.alsoWrite)
-          extra.push(...options.alsoWrite(after as never, before as never, event));
+      try {
+        for (const event of typeof events === 'function' ? await events(first as never) : events) {
+          const { before, after } = this.#step(live, event, {});
+          if (after !== before && options.alsoWrite)
+            extra.push(...options.alsoWrite(after as never, before as never, event));
+        }
+      } catch (error) {
+        // Events stepped before the failure must not reach the store with a later send.
+        if (this.#live.get(key) === live && live.actor.getSnapshot() !== first) this.#evict(live);
+        throw error;
       }
       const after = live.actor.getSnapshot();
       extra.push(...(options.batchWrite ?? []));
@@ -264,6 +273,11 @@ export class ActorHost {
     const live = this.#live.get(`${kindName}/${id}`);
     if (live) return live.actor.getPersistedSnapshot() as unknown as PersistedSnapshot;
     return (await this.snapshots.get(kindName, id)) as PersistedSnapshot | undefined;
+  }
+
+  /** True when `snapshot` is what live actor `kind/id` holds now: nothing has reached it since. */
+  isLatest(kindName: string, id: string, snapshot: unknown): boolean {
+    return this.#live.get(`${kindName}/${id}`)?.actor.getSnapshot() === snapshot;
   }
 
   /** True when `kind/id` is live right now (not passivated). */
@@ -469,8 +483,10 @@ export class ActorHost {
   }
 
   #lastCommit(live: LiveActor): Promise<void> {
-    // Nothing changed, but an earlier change may still be in flight: wait for it so reads are durable.
-    return live.uncommitted > 0 ? this.#commits.flush() : Promise.resolve();
+    // Nothing changed, but an earlier change may still be in flight: wait for its own commit, so an
+    // answer based on it is durable, and fails if that write fails (a resend answered 'done' while
+    // the original is lost would be worse than an error the agent retries).
+    return live.uncommitted > 0 && live.lastCommit ? live.lastCommit : Promise.resolve();
   }
 
   #persist(live: LiveActor, extra: StoreOp[] = []): Promise<void> {
@@ -490,7 +506,7 @@ export class ActorHost {
       live.pinned = pinned;
     }
     live.uncommitted++;
-    return this.#commits.write(ops).then(
+    live.lastCommit = this.#commits.write(ops).then(
       () => {
         live.uncommitted--;
         for (const listener of this.#commitListeners) {
@@ -509,6 +525,7 @@ export class ActorHost {
         throw error;
       },
     );
+    return live.lastCommit;
   }
 
   /** Evicts idle actors, least recently used first, while the host or their kind is over its bound. */

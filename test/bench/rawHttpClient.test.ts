@@ -97,4 +97,25 @@ test('a reply it cannot frame (chunked) is an error, and a closed connection is 
   }
 });
 
+test('destroy fails the requests in flight and those waiting for a connection', async () => {
+  const { server, url } = await serve(() => {
+    // Never answers.
+  });
+  const client = new RawHttpClient(url, 1);
+  try {
+    const inFlight = client.request({ method: 'GET', path: '/a' });
+    const waiting = client.request({ method: 'GET', path: '/b' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    client.destroy();
+    const settled = await Promise.allSettled([inFlight, waiting]);
+    assert.equal(
+      settled.map((result) => result.status),
+      ['rejected', 'rejected'],
+    );
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
 test.run();

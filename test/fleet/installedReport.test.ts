@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkInBody, clientManifest, startHarness } from './providerHarness.ts';
+import { checkInBody, clientManifest, type Json, startHarness } from './providerHarness.ts';
 
 const test = suite('after reported events, the check-in that reports their result');
 
@@ -40,6 +40,33 @@ test('a check-in reporting just what the events installed is answered from memor
     await h.call('POST', '/agent/v1/checkin', { ...other, planEtag: reply.body.planEtag });
     await host.flush();
     assert.ok(host.commitStats.ops > before.ops);
+  } finally {
+    await h.close();
+  }
+});
+
+test('a check-in that gets in while the events commit is not mistaken for recorded afterwards', async () => {
+  const h = await startHarness();
+  try {
+    const patch = await h.upload(clientManifest('15.01.01.00'));
+    assert.is((await h.call('PATCH', `/api/v1/updates/${patch.id}`, { state: 'GA' })).status, 200);
+    await h.call('POST', '/agent/v1/checkin', checkInBody('m1'));
+    const fleet = h.provider.fleet.fleet;
+    const at = new Date().toISOString();
+    const installed = checkInBody('m1', { version: '15.01.01.00', updates: [patch.id] }) as Json;
+    // The events are delivered, and while their commit is on its way a check-in reports an error.
+    const events = fleet.recordEvents('m1', [
+      { seq: 1, type: 'download.succeeded', updateId: patch.id, at },
+      { seq: 2, type: 'install.succeeded', updateId: patch.id, at },
+    ] as never);
+    await new Promise((resolve) => setImmediate(resolve));
+    await fleet.checkIn({ ...installed, status: { restartRequired: false, lastError: 'disk full' } });
+    await events;
+    // The error is gone at the next check-in: that must be recorded, not answered from memory.
+    await fleet.checkIn(installed);
+    await h.provider.core.host.flush();
+    const machine = await h.call('GET', '/api/v1/machines/m1');
+    assert.is(machine.body.state, 'upToDate');
   } finally {
     await h.close();
   }

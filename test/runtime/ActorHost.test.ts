@@ -248,6 +248,55 @@ test('sendAll delivers events in order and commits them once; a failing one leav
   });
 });
 
+test('a send that changes nothing waits for the commit still in flight, and fails with it', async () => {
+  const { dir, cleanup } = await makeTempDir();
+  const store = await Store.open(dir);
+  const host = new ActorHost(store, kinds as never);
+  try {
+    await host.send('counter', 'x', { type: 'ADD', n: 1 }, { create: {} });
+    const changing = host.send('counter', 'x', { type: 'ADD', n: 2 });
+    // Like a resend the actor ignores: nothing changes, but its answer rests on the commit before.
+    const unchanged = host.send('counter', 'x', { type: 'IGNORED' } as never);
+    const closing = store.close();
+    const [first, second] = await Promise.allSettled([changing, unchanged]);
+    assert.is(first.status, 'rejected');
+    assert.is(second.status, 'rejected', 'not answered as done while the write it rests on failed');
+    await closing;
+  } finally {
+    await host.close().catch(() => {});
+    await store.close();
+    await cleanup();
+  }
+});
+
+test('sendAll drops the actor from memory when a write for one of its events fails to build', async () => {
+  await withHost(async (host) => {
+    await host.send('counter', 'x', { type: 'ADD', n: 1 }, { create: {} });
+    try {
+      await host.sendAll(
+        'counter',
+        'x',
+        [
+          { type: 'ADD', n: 2 },
+          { type: 'ADD', n: 3 },
+        ],
+        {
+          alsoWrite: (_after, _before, event) => {
+            if ((event as { n: number }).n === 3) throw new Error('no entry for you');
+            return [];
+          },
+        },
+      );
+      assert.unreachable('should have thrown');
+    } catch (error) {
+      assert.match(String(error), /no entry for you/);
+    }
+    assert.is(host.isLive('counter', 'x'), false);
+    const next = await host.send('counter', 'x', { type: 'ADD', n: 4 });
+    assert.equal((next.context as { seen: number[] }).seen, [1, 4], 'nothing of the failed batch');
+  });
+});
+
 test('a timer kept as a deadline in context fires after a restart and its result is persisted', async () => {
   await withHost(async (host, reopen) => {
     // The deadline must fall after the restart: 2 s leaves a loaded machine room for the close,

@@ -71,12 +71,18 @@ test("a batch stores the same bytes as abstract-level's own batch, nested sublev
   assert.equal(await ours.sublevel('records').get('a'), { n: 1, text: 'é ✓ \u0000' });
   assert.is(await ours.sublevel('records').get('b'), undefined);
   assert.is(await ours.sublevel('snapshots/machine').get('m2'), 0);
-  try {
-    await ours.batch([{ type: 'put', sublevel: ours.sublevel('records'), key: 'c', value: undefined }]);
-    assert.unreachable('an undefined value is refused');
-  } catch (error) {
-    assert.instance(error, TypeError);
+  for (const value of [undefined, null]) {
+    try {
+      await ours.batch([
+        { type: 'put', sublevel: ours.sublevel('records'), key: 'ok', value: 1 },
+        { type: 'put', sublevel: ours.sublevel('records'), key: 'c', value },
+      ]);
+      assert.unreachable(`a ${value} value is refused`);
+    } catch (error) {
+      assert.ok(isPatchbayError(error), String(error));
+    }
   }
+  assert.is(await ours.sublevel('records').get('ok'), undefined, 'nothing of a refused batch is stored');
   assert.is(await ours.sublevel('records').get('c'), undefined);
 });
 
