@@ -32,17 +32,10 @@ export interface StoreOptions {
   /**
    * LevelDB's write buffer (memtable) in bytes; default LevelDB's 4 MiB. Every full buffer becomes a
    * level-0 file that a background thread compacts, so a store written thousands of times a second
-   * wants a bigger one (see PROVIDER_WRITE_BUFFER_BYTES). Costs up to twice this in memory.
+   * wants a bigger one (the provider's: src/provider/ProviderCore.ts). Costs up to twice this in memory.
    */
   writeBufferBytes?: number;
 }
-
-/**
- * The provider's write buffer: 32 MiB. With LevelDB's 4 MiB, a fleet's check-ins filled one every
- * second or two, and the compactions that followed took a core's worth of time from the event loop
- * on a 2-core machine (fleet bench at 100,000 machines, steady phase: 2,951 → 3,822 check-ins/s).
- */
-export const PROVIDER_WRITE_BUFFER_BYTES = 32 * 1024 * 1024;
 
 /**
  * The provider's or agent's one classic-level database, `<data>/db`, with a sublevel per record kind.

@@ -1,5 +1,5 @@
 import { ContentStore } from '../../storage/ContentStore.ts';
-import { PROVIDER_WRITE_BUFFER_BYTES, Store } from '../../storage/Store.ts';
+import { Store } from '../../storage/Store.ts';
 import { ActorHost, type ActorHostOptions, type ActorKind } from '../runtime/ActorHost.ts';
 import { Catalog } from './Catalog.ts';
 import { UPDATE_KIND } from './updateKind.ts';
@@ -13,6 +13,13 @@ export interface ProviderCoreOptions {
   /** More actor kinds to host beside updates (fleet members, …). */
   kinds?: ActorKind[];
 }
+
+/**
+ * The provider's write buffer: 32 MiB. With LevelDB's 4 MiB, a fleet's check-ins filled one every
+ * second or two, and the compactions that followed took CPU the event loop needed
+ * on a 2-core machine (fleet bench at 100,000 machines, steady phase: 2,951 → 3,822 check-ins/s).
+ */
+export const PROVIDER_WRITE_BUFFER_BYTES = 32 * 1024 * 1024;
 
 /** The provider's stateful parts, without HTTP: the store, the actor host, the content store and the catalog. */
 export interface ProviderCore {

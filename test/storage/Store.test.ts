@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { isPatchbayError } from '../../src/domain/PatchbayError.ts';
+import { PROVIDER_WRITE_BUFFER_BYTES } from '../../src/provider/ProviderCore.ts';
 import { SCHEMA_VERSION } from '../../storage/migrations.ts';
 import { RecordRepository } from '../../storage/RecordRepository.ts';
 import { SnapshotRepository } from '../../storage/SnapshotRepository.ts';
-import { PROVIDER_WRITE_BUFFER_BYTES, Store, type StoreOp } from '../../storage/Store.ts';
+import { Store, type StoreOp } from '../../storage/Store.ts';
 import { createCleanups } from '../helpers/cleanups.ts';
 import { makeTempDir } from '../helpers/tempDir.ts';
 
