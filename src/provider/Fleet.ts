@@ -71,6 +71,12 @@ export interface FleetOptions {
 
 type MemberSnapshot = { value: unknown; context: FleetMemberContext };
 
+/** A plan and its etag, shared by every machine with the same plan key. */
+type SharedPlan = { actions: PlannedAction[]; etag: string };
+
+/** Most distinct plans kept for one catalog generation. */
+const SHARED_PLANS = 10_000;
+
 /** Check-ins recorded in the background at once before new ones wait for their commit. */
 
 /**
@@ -88,6 +94,8 @@ type MemberSnapshot = { value: unknown; context: FleetMemberContext };
 export class Fleet {
   readonly directory: MachineDirectory;
   readonly #deps: FleetDeps;
+  readonly #plans = new Map<string, SharedPlan>();
+  #plansGeneration = -1;
   readonly #now: () => Date;
 
   constructor(deps: FleetDeps, options: FleetOptions = {}) {
@@ -119,8 +127,7 @@ export class Fleet {
     if (entry !== undefined && entry.planKey === planKey) {
       etag = entry.planEtag;
     } else {
-      actions = this.#plan(report.installed, group, index);
-      etag = planEtag(actions.map((planned) => planned.action));
+      ({ actions, etag } = this.#sharedPlan(planKey, generation, report.installed, group, index));
     }
     const { machine, status } = report;
     const recordKey = recordKeyOf(machine, status, settings, group.id, inventoryHash);
@@ -129,7 +136,7 @@ export class Fleet {
       else this.directory.set(id, { ...entry, planKey, lastContact: now.getTime() });
       this.#deps.contacts.touch(id, now.getTime());
     } else {
-      actions ??= this.#plan(report.installed, group, index);
+      actions ??= this.#sharedPlan(planKey, generation, report.installed, group, index).actions;
       this.directory.set(id, {
         groupId: group.id,
         recordKey,
@@ -140,7 +147,7 @@ export class Fleet {
       await this.#record(report, group, settings, actions, now, isNew);
     }
     const unchanged = report.planEtag === etag;
-    if (!unchanged) actions ??= this.#plan(report.installed, group, index);
+    if (!unchanged) actions ??= this.#sharedPlan(planKey, generation, report.installed, group, index).actions;
     return {
       serverTime: now.toISOString(),
       unchanged,
@@ -278,6 +285,34 @@ export class Fleet {
     const recorded = Date.parse(context.lastContact);
     const touched = this.directory.get(id)?.lastContact ?? (await this.#deps.contacts.get(id));
     return touched === undefined ? recorded : Math.max(recorded, touched);
+  }
+
+  /**
+   * The plan for a plan key, computed once per catalog generation: the key hashes every input of
+   * the plan (generation, group and its version, config version, inventory), and machines with the
+   * same inventory in the same group are many, so after a release each distinct plan is computed
+   * once, not once per machine. The arrays are shared between replies and must not be changed.
+   */
+  #sharedPlan(
+    planKey: string,
+    generation: number,
+    installed: readonly InstalledApplication[],
+    group: Group,
+    index: CatalogIndex,
+  ): SharedPlan {
+    if (generation !== this.#plansGeneration) {
+      this.#plans.clear();
+      this.#plansGeneration = generation;
+    }
+    let plan = this.#plans.get(planKey);
+    if (plan === undefined) {
+      const actions = Object.freeze(this.#plan(installed, group, index)) as PlannedAction[];
+      plan = { actions, etag: planEtag(actions.map((planned) => planned.action)) };
+      // Bounded: a fleet of mostly distinct inventories just starts over.
+      if (this.#plans.size >= SHARED_PLANS) this.#plans.clear();
+      this.#plans.set(planKey, plan);
+    }
+    return plan;
   }
 
   #plan(installed: readonly InstalledApplication[], group: Group, index: CatalogIndex): PlannedAction[] {

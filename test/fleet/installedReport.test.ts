@@ -72,4 +72,33 @@ test('a check-in that gets in while the events commit is not mistaken for record
   }
 });
 
+test('machines with the same inventory share one plan per catalog generation', async () => {
+  const h = await startHarness();
+  try {
+    const patch1 = await h.upload(clientManifest('15.01.01.00'));
+    const patch2 = await h.upload(clientManifest('15.01.02.00'));
+    assert.is((await h.call('PATCH', `/api/v1/updates/${patch1.id}`, { state: 'GA' })).status, 200);
+    const fleet = h.provider.fleet.fleet;
+    await h.call('POST', '/agent/v1/checkin', checkInBody('m1'));
+    await h.call('POST', '/agent/v1/checkin', checkInBody('m2'));
+    const first = await fleet.checkIn(checkInBody('m1') as Json);
+    const second = await fleet.checkIn(checkInBody('m2') as Json);
+    assert.equal(
+      first.actions?.map((planned) => planned.update.id),
+      [patch1.id],
+    );
+    assert.is(second.actions, first.actions, 'one plan, computed once, for both');
+    assert.throws(() => (first.actions as unknown[]).push({}), TypeError, 'shared, so frozen');
+    // A catalog change is a new generation: the plan is computed again, and is another one.
+    assert.is((await h.call('PATCH', `/api/v1/updates/${patch2.id}`, { state: 'GA' })).status, 200);
+    const after = await fleet.checkIn(checkInBody('m1') as Json);
+    assert.equal(
+      after.actions?.map((planned) => planned.update.id),
+      [patch2.id],
+    );
+  } finally {
+    await h.close();
+  }
+});
+
 test.run();
