@@ -77,8 +77,6 @@ type SharedPlan = { actions: PlannedAction[]; etag: string };
 /** Most distinct plans kept for one catalog generation. */
 const SHARED_PLANS = 10_000;
 
-/** Check-ins recorded in the background at once before new ones wait for their commit. */
-
 /**
  * The provider's view of its machines (issue #3): check-ins, agent events and group membership.
  * Each machine is a `machine` actor (machines/fleetMember.ts); its snapshot, its index entries and
@@ -122,12 +120,13 @@ export class Fleet {
     const planKey = fnv1a64(
       `${generation}:${group.id}:${groups.version(group.id)}:${config.version}:${inventoryHash}`,
     );
+    const plan = () => this.#sharedPlan(planKey, generation, report.installed, group, index);
     let actions: PlannedAction[] | undefined;
     let etag: string;
     if (entry !== undefined && entry.planKey === planKey) {
       etag = entry.planEtag;
     } else {
-      ({ actions, etag } = this.#sharedPlan(planKey, generation, report.installed, group, index));
+      ({ actions, etag } = plan());
     }
     const { machine, status } = report;
     const recordKey = recordKeyOf(machine, status, settings, group.id, inventoryHash);
@@ -136,7 +135,7 @@ export class Fleet {
       else this.directory.set(id, { ...entry, planKey, lastContact: now.getTime() });
       this.#deps.contacts.touch(id, now.getTime());
     } else {
-      actions ??= this.#sharedPlan(planKey, generation, report.installed, group, index).actions;
+      actions ??= plan().actions;
       this.directory.set(id, {
         groupId: group.id,
         recordKey,
@@ -147,7 +146,7 @@ export class Fleet {
       await this.#record(report, group, settings, actions, now, isNew);
     }
     const unchanged = report.planEtag === etag;
-    if (!unchanged) actions ??= this.#sharedPlan(planKey, generation, report.installed, group, index).actions;
+    if (!unchanged) actions ??= plan().actions;
     return {
       serverTime: now.toISOString(),
       unchanged,

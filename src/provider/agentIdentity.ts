@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { RecordRepository } from '../../storage/RecordRepository.ts';
 import type { Store } from '../../storage/Store.ts';
 import { PatchbayError } from '../domain/PatchbayError.ts';
@@ -48,9 +48,7 @@ export function parseMachineAuthorization(
 
 function sameSecret(a: string, b: string): boolean {
   // Hash both so the comparison is constant-time whatever their lengths.
-  const ha = createHash('sha256').update(a).digest();
-  const hb = createHash('sha256').update(b).digest();
-  return timingSafeEqual(ha, hb);
+  return timingSafeEqual(sha256(a, 'buffer'), sha256(b, 'buffer'));
 }
 
 /**

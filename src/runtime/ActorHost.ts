@@ -210,8 +210,6 @@ export class ActorHost {
         previous: SnapshotFrom<TLogic>,
         event: EventFromLogic<TLogic>,
       ) => StoreOp[];
-      /** Writes for the batch as a whole, committed with it whether or not an event changed the snapshot. */
-      batchWrite?: StoreOp[];
     } = {},
   ): Promise<SnapshotFrom<TLogic>> {
     this.#assertOpen();
@@ -232,12 +230,9 @@ export class ActorHost {
         if (this.#live.get(key) === live && live.actor.getSnapshot() !== first) this.#evict(live);
         throw error;
       }
+      // alsoWrite runs only for events that changed the snapshot, so no change means no extra ops.
       const after = live.actor.getSnapshot();
-      extra.push(...(options.batchWrite ?? []));
-      let commit: Promise<void>;
-      if (after !== first) commit = this.#persist(live, extra);
-      else if (extra.length > 0) commit = this.#commits.write(extra);
-      else commit = this.#lastCommit(live);
+      const commit = after === first ? this.#lastCommit(live) : this.#persist(live, extra);
       return { snapshot: after, commit };
     });
     await commit;

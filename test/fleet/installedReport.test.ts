@@ -1,14 +1,19 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkInBody, clientManifest, type Json, startHarness } from './providerHarness.ts';
+import { checkInBody, clientManifest, type Harness, type Json, startHarness } from './providerHarness.ts';
 
 const test = suite('after reported events, the check-in that reports their result');
+
+/** Marks an uploaded update GA over the admin API, and returns it. */
+async function markGA(h: Harness, update: Json): Promise<Json> {
+  assert.is((await h.call('PATCH', `/api/v1/updates/${update.id}`, { state: 'GA' })).status, 200);
+  return update;
+}
 
 test('a check-in reporting just what the events installed is answered from memory, with no write', async () => {
   const h = await startHarness();
   try {
-    const patch = await h.upload(clientManifest('15.01.01.00'));
-    assert.is((await h.call('PATCH', `/api/v1/updates/${patch.id}`, { state: 'GA' })).status, 200);
+    const patch = await markGA(h, await h.upload(clientManifest('15.01.01.00')));
     const offered = await h.call('POST', '/agent/v1/checkin', checkInBody('m1'));
     assert.equal(
       offered.body.actions.map((action: { update: { id: string } }) => action.update.id),
@@ -48,8 +53,7 @@ test('a check-in reporting just what the events installed is answered from memor
 test('a check-in that gets in while the events commit is not mistaken for recorded afterwards', async () => {
   const h = await startHarness();
   try {
-    const patch = await h.upload(clientManifest('15.01.01.00'));
-    assert.is((await h.call('PATCH', `/api/v1/updates/${patch.id}`, { state: 'GA' })).status, 200);
+    const patch = await markGA(h, await h.upload(clientManifest('15.01.01.00')));
     await h.call('POST', '/agent/v1/checkin', checkInBody('m1'));
     const fleet = h.provider.fleet.fleet;
     const at = new Date().toISOString();
@@ -77,7 +81,7 @@ test('machines with the same inventory share one plan per catalog generation', a
   try {
     const patch1 = await h.upload(clientManifest('15.01.01.00'));
     const patch2 = await h.upload(clientManifest('15.01.02.00'));
-    assert.is((await h.call('PATCH', `/api/v1/updates/${patch1.id}`, { state: 'GA' })).status, 200);
+    await markGA(h, patch1);
     const fleet = h.provider.fleet.fleet;
     await h.call('POST', '/agent/v1/checkin', checkInBody('m1'));
     await h.call('POST', '/agent/v1/checkin', checkInBody('m2'));
@@ -90,7 +94,7 @@ test('machines with the same inventory share one plan per catalog generation', a
     assert.is(second.actions, first.actions, 'one plan, computed once, for both');
     assert.throws(() => (first.actions as unknown[]).push({}), TypeError, 'shared, so frozen');
     // A catalog change is a new generation: the plan is computed again, and is another one.
-    assert.is((await h.call('PATCH', `/api/v1/updates/${patch2.id}`, { state: 'GA' })).status, 200);
+    await markGA(h, patch2);
     const after = await fleet.checkIn(checkInBody('m1') as Json);
     assert.equal(
       after.actions?.map((planned) => planned.update.id),

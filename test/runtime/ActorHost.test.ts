@@ -67,7 +67,7 @@ const kinds = [
 const test = suite('ActorHost');
 
 async function withHost(
-  run: (host: ActorHost, reopen: () => Promise<ActorHost>) => Promise<void>,
+  run: (host: ActorHost, reopen: () => Promise<ActorHost>, store: Store) => Promise<void>,
   options = {},
 ): Promise<void> {
   const { dir, cleanup } = await makeTempDir();
@@ -82,7 +82,7 @@ async function withHost(
     return host;
   };
   try {
-    await run(host, reopen);
+    await run(host, reopen, store);
   } finally {
     await host.close();
     await store.close();
@@ -249,10 +249,7 @@ test('sendAll delivers events in order and commits them once; a failing one leav
 });
 
 test('a send that changes nothing waits for the commit still in flight, and fails with it', async () => {
-  const { dir, cleanup } = await makeTempDir();
-  const store = await Store.open(dir);
-  const host = new ActorHost(store, kinds as never);
-  try {
+  await withHost(async (host, _reopen, store) => {
     await host.send('counter', 'x', { type: 'ADD', n: 1 }, { create: {} });
     const changing = host.send('counter', 'x', { type: 'ADD', n: 2 });
     // Like a resend the actor ignores: nothing changes, but its answer rests on the commit before.
@@ -262,11 +259,7 @@ test('a send that changes nothing waits for the commit still in flight, and fail
     assert.is(first.status, 'rejected');
     assert.is(second.status, 'rejected', 'not answered as done while the write it rests on failed');
     await closing;
-  } finally {
-    await host.close().catch(() => {});
-    await store.close();
-    await cleanup();
-  }
+  });
 });
 
 test('sendAll drops the actor from memory when a write for one of its events fails to build', async () => {
