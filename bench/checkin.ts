@@ -14,13 +14,13 @@
  */
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { Middleware } from 'koa';
+import { createLimitedServer, resolveRequestLimits } from '../http/requestLimits.ts';
 import { ENROLLMENT_KEY_FILE } from '../src/cli/agentSecurity.ts';
 import { startProviderServer } from '../src/cli/providerServer.ts';
 import type { CheckInReport } from '../src/provider/Fleet.ts';
@@ -150,7 +150,9 @@ try {
     else await next();
   };
   provider.app.middleware.splice(1, 0, hello);
-  const server = createServer(provider.app.callback());
+  // Served like the CLI serves it (default limits, replies sent together), from a server of its own
+  // since Koa composes its middleware when a server is made.
+  const server = createLimitedServer(provider.app, resolveRequestLimits());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

@@ -8,9 +8,9 @@
  * Run by bench/fleet.ts, compiled first (scripts/build.ts --project bench/tsconfig.fleetProvider.json):
  *   node .tmp/bench-build/bench/fleetProvider.js <dataDir>
  */
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Middleware } from 'koa';
+import { createLimitedServer, resolveRequestLimits } from '../http/requestLimits.ts';
 import { startProviderServer } from '../src/cli/providerServer.ts';
 
 const dataDir = process.argv[2]!;
@@ -27,8 +27,9 @@ const hello: Middleware = async (ctx, next) => {
   else await next();
 };
 provider.app.middleware.splice(1, 0, hello);
-// Koa composes its middleware when a server is made, so serve the spliced app from a server of its own.
-const server = createServer(provider.app.callback());
+// Koa composes its middleware when a server is made, so serve the spliced app from a server of its
+// own, made like the CLI's (default limits, replies sent together).
+const server = createLimitedServer(provider.app, resolveRequestLimits());
 server.keepAliveTimeout = 60_000;
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 log(`listening on http://127.0.0.1:${(server.address() as AddressInfo).port}`);

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type Koa from 'koa';
+import { CoalescedResponse } from './coalescedResponses.ts';
 
 /** The request limits of a provider: the manual's SendTimeout and the slow-sender cut-offs. */
 export interface RequestLimits {
@@ -36,7 +37,8 @@ export function resolveRequestLimits(limits: RequestLimits = {}): Required<Reque
  * An HTTP server for `app` that cuts off slow or endless senders: headers must arrive within
  * `headersTimeoutMs`, the whole request within `requestTimeoutMs`, and a connection silent for
  * `idleTimeoutMs` is closed. Node checks the first two every `connectionsCheckingInterval`, so it is
- * set to a fraction of the shorter one to keep the cut-off close to the limit.
+ * set to a fraction of the shorter one to keep the cut-off close to the limit. Replies made in one
+ * call go out together at the end of each event-loop turn ({@link CoalescedResponse}).
  *
  * @example const server = createLimitedServer(app, resolveRequestLimits()); server.listen(8092)
  */
@@ -47,6 +49,7 @@ export function createLimitedServer(app: Koa, limits: Required<RequestLimits>): 
       headersTimeout: limits.headersTimeoutMs,
       requestTimeout: limits.requestTimeoutMs,
       connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(shortest / 4))),
+      ServerResponse: CoalescedResponse,
     },
     app.callback(),
   );
