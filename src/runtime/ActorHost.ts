@@ -1,5 +1,6 @@
 import {
   type Actor,
+  type AnyActorScope,
   type AnyStateMachine,
   createActor,
   type EventFromLogic,
@@ -13,6 +14,7 @@ import { PatchbayError } from '../domain/PatchbayError.ts';
 import { GroupCommit } from './GroupCommit.ts';
 import { InspectionLog } from './InspectionLog.ts';
 import { Mailboxes } from './Mailbox.ts';
+import { PureActor, pureScope, type RunningActor } from './PureActor.ts';
 
 /** How the host runs one kind of actor. */
 export interface ActorKind<TLogic extends AnyStateMachine = AnyStateMachine> {
@@ -43,6 +45,14 @@ export interface ActorKind<TLogic extends AnyStateMachine = AnyStateMachine> {
    * microstep and action) on a hot path.
    */
   inspection?: 'xstate' | 'host';
+  /**
+   * Run each actor of this kind as a value ({@link PureActor}): its snapshot advanced by the machine's
+   * own pure transition, without an XState `Actor`. For machines without children, timers or actions
+   * that need a running actor (sending, spawning: those fail the actor), activated once per short
+   * burst of events, where creating, starting and stopping an `Actor` cost more than the events.
+   * Inspected by the host (as `inspection: 'host'`); no `keepAlive`, since nothing runs between events.
+   */
+  pure?: boolean;
   /**
    * More writes to commit atomically with every snapshot of this kind, whether it came from a send
    * or from a timer or child (e.g. an outbox row per reported event, or a projected record).
@@ -77,7 +87,7 @@ interface LiveActor {
   key: string;
   kind: ActorKind;
   id: string;
-  actor: Actor<AnyStateMachine>;
+  actor: RunningActor;
   uncommitted: number;
   pinned: boolean;
   delivering: boolean;
@@ -114,6 +124,8 @@ export class ActorHost {
   readonly #maxLive: number;
   readonly #inspect: boolean;
   readonly #commitListeners = new Set<CommitListener>();
+  /** The scope each pure kind's actors share. */
+  readonly #pureScopes = new Map<string, AnyActorScope>();
   #closed = false;
 
   constructor(store: Store, kinds: ActorKind[], options: ActorHostOptions = {}) {
@@ -123,7 +135,13 @@ export class ActorHost {
     this.#maxLive = options.maxLive ?? 10_000;
     this.#inspect = (options.inspectionCapacity ?? 10_000) > 0;
     this.inspection = new InspectionLog(Math.max(1, options.inspectionCapacity ?? 10_000));
-    for (const kind of kinds) this.#kinds.set(kind.name, kind);
+    for (const kind of kinds) {
+      if (kind.pure && kind.keepAlive) {
+        throw new TypeError(`Expected kind \`${kind.name}\` to be pure or keep actors alive, not both`);
+      }
+      this.#kinds.set(kind.name, kind);
+      if (kind.pure) this.#pureScopes.set(kind.name, pureScope(kind.logic));
+    }
   }
 
   /** The kinds this host runs. */
@@ -358,18 +376,51 @@ export class ActorHost {
       key,
       kind,
       id,
-      actor: undefined as unknown as Actor<AnyStateMachine>,
+      actor: undefined as unknown as RunningActor,
       uncommitted: 0,
       pinned: false,
       delivering: true,
     };
+    const pure = this.#pureScopes.get(kind.name);
+    if (pure) {
+      try {
+        live.actor = new PureActor(kind.logic, pure, { snapshot: persisted, input: createInput });
+        this.#live.set(key, live);
+        this.#liveOfKind(kind).set(key, live);
+      } catch (error) {
+        live.failed = error;
+      }
+    } else {
+      live.actor = this.#startActor(live, persisted, createInput);
+    }
+    live.delivering = false;
+    if (live.failed) {
+      if (live.actor) this.#evict(live);
+      throw new PatchbayError(`${kind.name} ${id} failed to start`, {
+        code: 'ACTOR_FAILED',
+        cause: live.failed,
+      });
+    }
+    if (persisted === undefined && this.#hostInspects(kind))
+      this.#noteSnapshot(live, { type: 'xstate.init' }, live.actor.getSnapshot().value);
+    live.pinned = persisted !== undefined && (kind.keepAlive?.(live.actor.getSnapshot()) ?? false);
+    live.lastPersisted = persisted === undefined ? undefined : live.actor.getSnapshot();
+    if (persisted === undefined)
+      void this.#persist(live, alsoWrite?.(live.actor.getSnapshot())).catch(() => {});
+    this.#passivateIdle();
+    return live;
+  }
+
+  /** An XState actor for `live`, started, its changes outside sends persisted; sets `live.failed` if it fails. */
+  #startActor(live: LiveActor, persisted: unknown, createInput: unknown): Actor<AnyStateMachine> {
+    const { kind, key } = live;
     const byXState = this.#inspect && kind.inspection !== 'host';
-    live.actor = createActor(kind.logic, {
+    const actor = createActor(kind.logic, {
       input: createInput as never,
       snapshot: persisted as never,
       inspect: byXState ? (inspection) => this.#record(live, inspection) : undefined,
     });
-    live.actor.subscribe({
+    actor.subscribe({
       next: (snapshot) => {
         // Changes outside a send (timers, finished children) are persisted too, with nobody waiting.
         if (!live.delivering && !live.failed && this.#live.get(key) === live) {
@@ -384,26 +435,11 @@ export class ActorHost {
     this.#live.set(key, live);
     this.#liveOfKind(kind).set(key, live);
     try {
-      live.actor.start();
+      actor.start();
     } catch (error) {
       live.failed = error;
     }
-    live.delivering = false;
-    if (live.failed) {
-      this.#evict(live);
-      throw new PatchbayError(`${kind.name} ${id} failed to start`, {
-        code: 'ACTOR_FAILED',
-        cause: live.failed,
-      });
-    }
-    if (persisted === undefined && this.#hostInspects(kind))
-      this.#noteSnapshot(live, { type: 'xstate.init' }, live.actor.getSnapshot().value);
-    live.pinned = persisted !== undefined && (kind.keepAlive?.(live.actor.getSnapshot()) ?? false);
-    live.lastPersisted = persisted === undefined ? undefined : live.actor.getSnapshot();
-    if (persisted === undefined)
-      void this.#persist(live, alsoWrite?.(live.actor.getSnapshot())).catch(() => {});
-    this.#passivateIdle();
-    return live;
+    return actor;
   }
 
   #deliver(
@@ -566,7 +602,7 @@ export class ActorHost {
   }
 
   #hostInspects(kind: ActorKind): boolean {
-    return this.#inspect && kind.inspection === 'host';
+    return this.#inspect && (kind.inspection === 'host' || kind.pure === true);
   }
 
   #noteSnapshot(live: LiveActor, event: { type: string } | undefined, value: unknown): void {
