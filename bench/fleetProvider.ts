@@ -53,3 +53,16 @@ if (process.env.BENCH_MEMORY_LOG) {
     );
   }, 10_000).unref();
 }
+// BENCH_COMMIT_LOG=1: group-commit batches and ops per second, every 5 s (how well commits group).
+if (process.env.BENCH_COMMIT_LOG) {
+  let last = provider.core.host.commitStats;
+  setInterval(() => {
+    const now = provider.core.host.commitStats;
+    const batches = now.batches - last.batches;
+    const ops = now.ops - last.ops;
+    log(
+      `commits: ${(batches / 5).toFixed(0)} batches/s, ${(ops / 5).toFixed(0)} ops/s, ${(ops / Math.max(1, batches)).toFixed(1)} ops/batch`,
+    );
+    last = now;
+  }, 5_000).unref();
+}
