@@ -11,6 +11,7 @@ import { SnapshotRepository } from '../../storage/SnapshotRepository.ts';
 import type { Store, StoreOp } from '../../storage/Store.ts';
 import type { ErrorCode } from '../domain/errorCodes.ts';
 import { PatchbayError } from '../domain/PatchbayError.ts';
+import { type EventSummary, eventSummary } from './eventSummary.ts';
 import { GroupCommit } from './GroupCommit.ts';
 import { InspectionLog } from './InspectionLog.ts';
 import { Mailboxes } from './Mailbox.ts';
@@ -491,7 +492,7 @@ export class ActorHost {
     }
     const after = live.actor.getSnapshot();
     if (this.#hostInspects(live.kind)) {
-      const sent = event as { type: string };
+      const sent = eventSummary(event as EventSummary);
       this.inspection.append({ kind: live.kind.name, id: live.id, type: 'event', event: sent });
       if (after !== before) this.#noteSnapshot(live, sent, after.value);
     }
