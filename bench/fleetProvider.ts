@@ -8,6 +8,8 @@
  * Run by bench/fleet.ts, compiled first (scripts/build.ts --project bench/tsconfig.fleetProvider.json):
  *   node .tmp/bench-build/bench/fleetProvider.js <dataDir>
  */
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import type { Middleware } from 'koa';
 import { createLimitedServer, resolveRequestLimits } from '../http/requestLimits.ts';
@@ -33,7 +35,11 @@ const server = createLimitedServer(provider.app, resolveRequestLimits());
 server.keepAliveTimeout = 60_000;
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 log(`listening on http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-const stop = () => {
+// BENCH_ALLOC_PROFILE=<file>: a sampling profile of every allocation (garbage included) over the
+// run, written at SIGTERM, for where the young generation's garbage comes from.
+const allocations = process.env.BENCH_ALLOC_PROFILE ? await startAllocationSampling() : undefined;
+const stop = async () => {
+  if (allocations) await writeFile(process.env.BENCH_ALLOC_PROFILE!, JSON.stringify(await allocations()));
   server.close();
   server.closeAllConnections();
   void provider.close().then(
@@ -65,4 +71,16 @@ if (process.env.BENCH_COMMIT_LOG) {
     );
     last = now;
   }, 5_000).unref();
+}
+
+/** Starts V8's sampling heap profiler keeping collected objects too; resolves to its stop function. */
+async function startAllocationSampling(): Promise<() => Promise<unknown>> {
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 32_768,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  return async () => (await session.post('HeapProfiler.stopSampling')).profile;
 }
