@@ -9,28 +9,11 @@ import {
   installedAfterRemove,
   type MemberAction,
 } from '../../machines/fleetMember.ts';
-import type { InstalledApplication } from '../../src/domain/fleet.ts';
+import { clientPatch, installedClient, memberSettings } from '../helpers/memberFixtures.ts';
 
-const settings = { mode: 'automatic', installDay: 'everyday', installHour: 3 } as const;
-const client: InstalledApplication = {
-  upgradeCode: 'U1',
-  productCode: 'P1',
-  application: 'Client',
-  productLine: 'CIC',
-  version: '15.01.00.00',
-  updates: [],
-};
-const patch: MemberAction = {
-  kind: 'install',
-  highPriority: false,
-  updateId: 'p2',
-  installType: 'Patch',
-  version: '15.01.02.00',
-  upgradeCode: 'U1',
-  application: 'Client',
-  productLine: 'CIC',
-  productCode: 'P1',
-};
+const settings = memberSettings;
+const client = installedClient;
+const patch = clientPatch;
 
 function start() {
   return createActor(fleetMember, {

@@ -1,32 +1,16 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { assign, fromCallback, setup } from 'xstate';
+import { fromCallback, setup } from 'xstate';
 import { readUpdateLifecycle, updateLifecycle } from '../../machines/updateLifecycle.ts';
 import { isPatchbayError } from '../../src/domain/PatchbayError.ts';
 import { ActorHost } from '../../src/runtime/ActorHost.ts';
 import { Store } from '../../storage/Store.ts';
+import { counter } from '../helpers/counterMachine.ts';
 import { until } from '../helpers/deferredActor.ts';
 import { eventually } from '../helpers/e2eWorld.ts';
 import { makeTempDir } from '../helpers/tempDir.ts';
 
 const at = '2026-01-01T00:00:00.000Z';
-
-/** A counter that records the order of the values it was sent, and throws on BOOM. */
-const counter = setup({
-  types: {
-    context: {} as { seen: number[] },
-    events: {} as { type: 'ADD'; n: number } | { type: 'BOOM' },
-  },
-  actions: {
-    remember: assign(({ context, event }) => ({ seen: [...context.seen, (event as { n: number }).n] })),
-    explode: () => {
-      throw new Error('boom');
-    },
-  },
-}).createMachine({
-  context: { seen: [] },
-  on: { ADD: { actions: 'remember' }, BOOM: { actions: 'explode' } },
-});
 
 /** Waits until `deadline` (kept in context), then fires: the runtime's timer rule. */
 const alarm = setup({

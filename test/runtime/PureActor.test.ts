@@ -1,36 +1,19 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { assign, createActor, type EventObject, raise, setup } from 'xstate';
-import { type FleetMemberEvent, fleetMember, type MemberAction } from '../../machines/fleetMember.ts';
+import { createActor, type EventObject, raise, setup } from 'xstate';
+import { type FleetMemberEvent, fleetMember } from '../../machines/fleetMember.ts';
 import { readUpdateLifecycle, updateLifecycle } from '../../machines/updateLifecycle.ts';
-import { isPatchbayError } from '../../src/domain/PatchbayError.ts';
 import { ActorHost, type ActorKind } from '../../src/runtime/ActorHost.ts';
 import { PureActor, pureScope } from '../../src/runtime/PureActor.ts';
 import { Store } from '../../storage/Store.ts';
+import { counter } from '../helpers/counterMachine.ts';
+import { clientPatch, installedClient, memberSettings } from '../helpers/memberFixtures.ts';
+import { rejectsWithCode } from '../helpers/rejectsWithCode.ts';
 import { makeTempDir } from '../helpers/tempDir.ts';
 
 const test = suite('PureActor: machines run as values');
 const at = '2026-01-01T00:00:00.000Z';
-const settings = { mode: 'automatic', installDay: 'everyday', installHour: 3 } as const;
-const patch: MemberAction = {
-  kind: 'install',
-  highPriority: false,
-  updateId: 'p2',
-  installType: 'Patch',
-  version: '15.01.02.00',
-  upgradeCode: 'U1',
-  application: 'Client',
-  productLine: 'CIC',
-  productCode: 'P1',
-};
-const client = {
-  upgradeCode: 'U1',
-  productCode: 'P1',
-  application: 'Client',
-  productLine: 'CIC',
-  version: '15.01.00.00',
-  updates: [],
-};
+const settings = memberSettings;
 const memberInput = { machineId: 'm1', name: 'PC-1', groupId: 'default', settings, at };
 
 /** A machine's day: a check-in with work, its install, a resend, a failure, contact and a move. */
@@ -40,9 +23,9 @@ const memberEvents: FleetMemberEvent[] = [
     at: '2026-01-01T01:00:00.000Z',
     name: 'PC-1',
     settings,
-    installed: [client],
+    installed: [installedClient],
     status: { restartRequired: false },
-    pending: [patch],
+    pending: [clientPatch],
   },
   { type: 'download.succeeded', updateId: 'p2', at: '2026-01-01T01:01:00.000Z', seq: 1 },
   { type: 'install.succeeded', updateId: 'p2', at: '2026-01-01T01:02:00.000Z', seq: 2 },
@@ -51,20 +34,6 @@ const memberEvents: FleetMemberEvent[] = [
   { type: 'CONTACTED', at: '2026-01-01T01:04:00.000Z' },
   { type: 'GROUP_CHANGED', groupId: 'lab', at: '2026-01-01T01:05:00.000Z' },
 ];
-
-/** A counter that throws on BOOM. */
-const counter = setup({
-  types: { context: {} as { seen: number[] }, events: {} as { type: 'ADD'; n: number } | { type: 'BOOM' } },
-  actions: {
-    remember: assign(({ context, event }) => ({ seen: [...context.seen, (event as { n: number }).n] })),
-    explode: () => {
-      throw new Error('boom');
-    },
-  },
-}).createMachine({
-  context: { seen: [] },
-  on: { ADD: { actions: 'remember' }, BOOM: { actions: 'explode' } },
-});
 
 /** A machine that raises an event later: that needs a running actor's clock. */
 const delayed = setup({ types: { events: {} as { type: 'GO' } | { type: 'LATER' } } }).createMachine({
@@ -151,12 +120,10 @@ test('in the host: created, sent, refused, inspected and reopened like any kind'
   ];
   await withHost(kinds, async (host, reopen) => {
     await host.create('update', 'u1', { updateId: 'u1' });
-    try {
-      await host.send('update', 'u1', { type: 'MARK_REMOVE', at }, { requireAccepted: true });
-      assert.unreachable('should have thrown');
-    } catch (error) {
-      assert.ok(isPatchbayError(error, 'UPDATE_INVALID_TRANSITION'), String(error));
-    }
+    await rejectsWithCode(
+      host.send('update', 'u1', { type: 'MARK_REMOVE', at }, { requireAccepted: true }),
+      'UPDATE_INVALID_TRANSITION',
+    );
     const ga = await host.send('update', 'u1', { type: 'MARK_GA', at }, { requireAccepted: true });
     assert.equal(readUpdateLifecycle(ga.value), { state: 'GA', highPriority: false });
     assert.equal(
@@ -173,24 +140,17 @@ test('in the host: created, sent, refused, inspected and reopened like any kind'
     const reopened = await reopen();
     const next = await reopened.send('update', 'u1', { type: 'MARK_REMOVE', at }, { requireAccepted: true });
     assert.equal(readUpdateLifecycle(next.value), { state: 'Remove', highPriority: false });
-    try {
-      await reopened.send('update', 'missing', { type: 'MARK_GA', at });
-      assert.unreachable('should have thrown');
-    } catch (error) {
-      assert.ok(isPatchbayError(error, 'UPDATE_NOT_FOUND'));
-    }
+    await rejectsWithCode(reopened.send('update', 'missing', { type: 'MARK_GA', at }), 'UPDATE_NOT_FOUND');
   });
 });
 
 test('in the host: a failing actor is contained and its last committed snapshot stays', async () => {
   await withHost([{ name: 'counter', logic: counter, pure: true }], async (host) => {
     await host.send('counter', 'x', { type: 'ADD', n: 1 }, { create: {} });
-    try {
-      await host.sendAll('counter', 'x', [{ type: 'ADD', n: 2 }, { type: 'BOOM' }]);
-      assert.unreachable('should have thrown');
-    } catch (error) {
-      assert.ok(isPatchbayError(error, 'ACTOR_FAILED'));
-    }
+    await rejectsWithCode(
+      host.sendAll('counter', 'x', [{ type: 'ADD', n: 2 }, { type: 'BOOM' }]),
+      'ACTOR_FAILED',
+    );
     assert.is(host.isLive('counter', 'x'), false);
     const again = await host.send('counter', 'x', { type: 'ADD', n: 3 });
     assert.equal(again.context, { seen: [1, 3] });
@@ -200,13 +160,8 @@ test('in the host: a failing actor is contained and its last committed snapshot 
 test('a machine that needs a running actor fails loudly instead of losing its delayed event', async () => {
   await withHost([{ name: 'delayed', logic: delayed, pure: true }], async (host) => {
     await host.create('delayed', 'd1', {});
-    try {
-      await host.send('delayed', 'd1', { type: 'GO' });
-      assert.unreachable('should have thrown');
-    } catch (error) {
-      assert.ok(isPatchbayError(error, 'ACTOR_FAILED'));
-      assert.match(String((error as Error).cause), /needs a running actor/);
-    }
+    const error = await rejectsWithCode(host.send('delayed', 'd1', { type: 'GO' }), 'ACTOR_FAILED');
+    assert.match(String(error.cause), /needs a running actor/);
     assert.is((await host.peek('delayed', 'd1'))!.value, 'idle');
   });
 });
