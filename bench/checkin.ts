@@ -14,19 +14,17 @@
  */
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import type { Middleware } from 'koa';
-import { createLimitedServer, resolveRequestLimits } from '../http/requestLimits.ts';
 import { ENROLLMENT_KEY_FILE } from '../src/cli/agentSecurity.ts';
 import { startProviderServer } from '../src/cli/providerServer.ts';
 import type { CheckInReport } from '../src/provider/Fleet.ts';
 import { makeTempDir } from '../test/helpers/tempDir.ts';
 import { type BenchRow, formatNumber, writeBenchSection } from './benchmarksFile.ts';
 import { benchCatalog, benchCheckIn, INVENTORIES, seededBehind, seededVariant } from './checkinShape.ts';
+import { serveWithHelloRoute } from './helloServer.ts';
 import { allocateSecrets, enrollMachine } from './machineSecrets.ts';
 import { startProfile } from './profile.ts';
 
@@ -144,17 +142,7 @@ try {
     `RSS with ${MACHINES} machines: ${mib(rssSeeded)}, heap used ${mib(memory.heapUsed)} (${core.host.liveCount} live actors)`,
   );
 
-  // The baseline route lives on the same Koa app, right after the error middleware, like the agent routes.
-  const hello: Middleware = async (ctx, next) => {
-    if (ctx.path === '/bench/hello') ctx.body = { hello: 'world' };
-    else await next();
-  };
-  provider.app.middleware.splice(1, 0, hello);
-  // Served like the CLI serves it (default limits, replies sent together), from a server of its own
-  // since Koa composes its middleware when a server is made.
-  const server = createLimitedServer(provider.app, resolveRequestLimits());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { server, url } = await serveWithHelloRoute(provider.app);
 
   const loadBefore = loadavg()[0]!;
   const results: Record<string, LoadResult> = {};

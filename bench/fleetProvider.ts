@@ -10,10 +10,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
-import type { AddressInfo } from 'node:net';
-import type { Middleware } from 'koa';
-import { createLimitedServer, resolveRequestLimits } from '../http/requestLimits.ts';
 import { startProviderServer } from '../src/cli/providerServer.ts';
+import { serveWithHelloRoute } from './helloServer.ts';
 
 const dataDir = process.argv[2]!;
 const log = (line: string) => process.stderr.write(`[provider] ${line}\n`);
@@ -24,17 +22,8 @@ const provider = await startProviderServer({
   scanDelayMs: 3_600_000,
   log,
 });
-const hello: Middleware = async (ctx, next) => {
-  if (ctx.path === '/bench/hello') ctx.body = { hello: 'world' };
-  else await next();
-};
-provider.app.middleware.splice(1, 0, hello);
-// Koa composes its middleware when a server is made, so serve the spliced app from a server of its
-// own, made like the CLI's (default limits, replies sent together).
-const server = createLimitedServer(provider.app, resolveRequestLimits());
-server.keepAliveTimeout = 60_000;
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-log(`listening on http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+const { server, url } = await serveWithHelloRoute(provider.app);
+log(`listening on ${url}`);
 // BENCH_ALLOC_PROFILE=<file>: a sampling profile of every allocation (garbage included) over the
 // run, written at SIGTERM, for where the young generation's garbage comes from.
 const allocations = process.env.BENCH_ALLOC_PROFILE ? await startAllocationSampling() : undefined;
