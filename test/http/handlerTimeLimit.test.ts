@@ -80,6 +80,29 @@ test('an exempt request is not limited', async () => {
   }
 });
 
+test('of requests in flight, one that finishes in between is answered; those before and after it time out in turn', async () => {
+  const stuck = gate();
+  let calls = 0;
+  const work = () => (++calls === 2 ? new Promise((resolve) => setTimeout(resolve, 10)) : stuck.work());
+  const { url, close } = await serve(150, work);
+  const backstop = setTimeout(stuck.open, 10_000);
+  const pause = () => new Promise((resolve) => setTimeout(resolve, 20));
+  try {
+    const first = fetch(`${url}/slow`);
+    await pause();
+    const second = fetch(`${url}/slow`);
+    await pause();
+    const third = fetch(`${url}/slow`);
+    const statuses = (await Promise.all([first, second, third])).map((response) => response.status);
+    assert.equal(statuses, [408, 200, 408]);
+    assert.is(stuck.finished(), false);
+  } finally {
+    clearTimeout(backstop);
+    stuck.open();
+    await close();
+  }
+});
+
 test('a limit that is not a positive integer is a TypeError', () => {
   assert.throws(() => handlerTimeLimit({ ms: 0 }), TypeError);
   assert.throws(() => handlerTimeLimit({ ms: 1.5 }), TypeError);
