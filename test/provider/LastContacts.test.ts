@@ -1,0 +1,122 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { LastContacts } from '../../src/provider/LastContacts.ts';
+import type { ActorHost } from '../../src/runtime/ActorHost.ts';
+import { Store, type StoreOp } from '../../storage/Store.ts';
+import { makeTempDir } from '../helpers/tempDir.ts';
+
+const test = suite('LastContacts');
+
+/**
+ * A store and the part of a host LastContacts writes through: `write` commits to the store, unless
+ * the test holds it (to look in the middle of a flush) or makes it fail.
+ */
+async function setUp() {
+  const { dir, cleanup } = await makeTempDir();
+  const store = await Store.open(dir);
+  const control = { fail: false };
+  let gate: Promise<void> | undefined;
+  let release = () => {};
+  const host = {
+    write: async (ops: StoreOp[]) => {
+      if (gate) await gate;
+      if (control.fail) throw new Error('disk gone');
+      await store.batch(ops);
+    },
+  } as unknown as ActorHost;
+  const contacts = new LastContacts(store, host, 3_600_000);
+  const stored = (id: string) => store.sublevel('lastContact').get(id);
+  return {
+    contacts,
+    stored,
+    control,
+    holdWrites: () => {
+      gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+    },
+    releaseWrites: () => {
+      gate = undefined;
+      release();
+    },
+    close: async () => {
+      control.fail = false;
+      await contacts.close();
+      await store.close();
+      await cleanup();
+    },
+  };
+}
+
+const T1 = Date.UTC(2026, 0, 1, 10, 0, 0);
+const T2 = T1 + 60_000;
+
+test('a touched time is known from memory, and after a flush from the store as an ISO time', async () => {
+  const world = await setUp();
+  try {
+    world.contacts.touch('m1', T1);
+    assert.is(await world.contacts.get('m1'), T1);
+    assert.is(await world.stored('m1'), undefined);
+    await world.contacts.flush();
+    assert.is(await world.stored('m1'), new Date(T1).toISOString());
+    assert.is(await world.contacts.get('m1'), T1);
+    assert.equal(await world.contacts.all(), new Map([['m1', T1]]));
+  } finally {
+    await world.close();
+  }
+});
+
+test('while a flush writes, its times are still read, and a newer touch is kept for the next flush', async () => {
+  const world = await setUp();
+  try {
+    world.contacts.touch('m1', T1);
+    world.contacts.touch('m2', T1);
+    world.holdWrites();
+    const flushing = world.contacts.flush();
+    assert.is(await world.contacts.get('m1'), T1);
+    world.contacts.touch('m2', T2);
+    assert.equal(
+      await world.contacts.all(),
+      new Map([
+        ['m1', T1],
+        ['m2', T2],
+      ]),
+    );
+    world.releaseWrites();
+    await flushing;
+    assert.is(await world.stored('m2'), new Date(T1).toISOString());
+    assert.is(await world.contacts.get('m2'), T2);
+    await world.contacts.flush();
+    assert.is(await world.stored('m2'), new Date(T2).toISOString());
+  } finally {
+    await world.close();
+  }
+});
+
+test('a failed flush leaves its times pending, a newer touch winning, and the next flush writes them', async () => {
+  const world = await setUp();
+  try {
+    world.contacts.touch('m1', T1);
+    world.contacts.touch('m2', T1);
+    world.holdWrites();
+    world.control.fail = true;
+    const flushing = world.contacts.flush();
+    world.contacts.touch('m2', T2);
+    world.releaseWrites();
+    await flushing.then(
+      () => assert.unreachable('the flush should fail'),
+      (error: Error) => assert.is(error.message, 'disk gone'),
+    );
+    assert.is(await world.stored('m1'), undefined);
+    assert.is(await world.contacts.get('m1'), T1);
+    assert.is(await world.contacts.get('m2'), T2);
+    world.control.fail = false;
+    await world.contacts.flush();
+    assert.is(await world.stored('m1'), new Date(T1).toISOString());
+    assert.is(await world.stored('m2'), new Date(T2).toISOString());
+  } finally {
+    await world.close();
+  }
+});
+
+test.run();
