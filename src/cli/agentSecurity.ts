@@ -8,7 +8,7 @@ import {
   saveVerifiedDump,
   VERIFIED_DUMP_FILE,
 } from '../provider/auth/verifiedCredentialsDump.ts';
-import { generateUrlKey, parseUrlKey, signContentPath } from '../provider/signedUrls.ts';
+import { generateUrlKey, memoizedContentSigner, parseUrlKey } from '../provider/signedUrls.ts';
 
 /** The file a first start writes the enrollment key to (unless one is configured). */
 export const ENROLLMENT_KEY_FILE = 'enrollment-key';
@@ -80,10 +80,11 @@ export async function openAgentSecurity(store: Store, options: AgentSecurityOpti
   const identity = new AgentIdentity(store, enrollmentKey);
   const dumpPath = join(options.dataDir, VERIFIED_DUMP_FILE);
   await restoreVerifiedDump(identity, store, dumpPath);
+  const sign = memoizedContentSigner(urlKeys[0]!, ttl);
   return {
     identity,
     urlKeys,
-    signContentPath: (sha256, nowMs = Date.now()) => signContentPath(urlKeys[0]!, sha256, nowMs, ttl),
+    signContentPath: (sha256, nowMs = Date.now()) => sign(sha256, nowMs),
     saveVerified: () => saveVerifiedDump(identity, store, dumpPath),
   };
 }

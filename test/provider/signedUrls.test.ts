@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import {
   checkContentSignature,
   generateUrlKey,
+  memoizedContentSigner,
   parseUrlKey,
   signContentPath,
 } from '../../src/provider/signedUrls.ts';
@@ -63,6 +64,17 @@ test('another hash, a moved expiry, another key or a mangled sig is invalid; non
 test('a short URL key or a non-hash is a programming error', () => {
   assert.throws(() => parseUrlKey('abc'), TypeError);
   assert.throws(() => signContentPath(key, '../etc/passwd', now, 60), TypeError);
+});
+
+test('the memoized signer gives what signContentPath gives, and a new path once the expiry step moves on', () => {
+  const sign = memoizedContentSigner(key, 86_400, 2);
+  const other = 'cd'.repeat(32);
+  const third = 'ef'.repeat(32);
+  for (const at of [now, now + 60_000, now + 3_600_000, now]) {
+    for (const hash of [sha, other, third, sha])
+      assert.is(sign(hash, at), signContentPath(key, hash, at, 86_400));
+  }
+  assert.is.not(sign(sha, now), sign(sha, now + 3_600_000));
 });
 
 test.run();
