@@ -1,3 +1,5 @@
+import { IdSlots, isStorableId } from './IdSlots.ts';
+
 /**
  * What the check-in remembers about one machine between check-ins, so an unchanged check-in is
  * answered from memory: the group, hashes of what was last recorded and of the plan inputs, the
@@ -35,15 +37,13 @@ const INITIAL_SLOTS = 1024;
  * number, and a slot is a few typed-array cells — the hashes as 32-bit words (recordKey 128 bits,
  * planKey and the etag 64 bits each), the last contact as a float, the group as an interned index.
  * That is about 45 bytes a machine plus the id, and no per-machine object for the garbage collector
- * to trace. Keys of another shape (tests, future formats) still work, kept as strings on the side.
+ * to trace: the ids themselves are bytes in {@link IdSlots}, which also keeps the order. Keys of another shape (tests, future formats) still work, kept as strings on the side.
  *
  * @example directory.set('m1', entry); directory.get('m1')?.planEtag
  */
 export class MachineDirectory {
-  readonly #slots = new Map<string, number>();
+  readonly #ids = new IdSlots();
   readonly #capacity: number;
-  readonly #free: number[] = [];
-  #used = 0;
   #record = new Uint32Array(INITIAL_SLOTS * 4);
   #plan = new Uint32Array(INITIAL_SLOTS * 2);
   #etag = new Uint32Array(INITIAL_SLOTS * 2);
@@ -64,13 +64,13 @@ export class MachineDirectory {
 
   /** How many entries are held. */
   get size(): number {
-    return this.#slots.size;
+    return this.#ids.size;
   }
 
   /** The entry of `id` (a copy: change it through set, touch, invalidate or moveTo), or undefined. Does not reorder. */
   get(id: string): DirectoryEntry | undefined {
-    const slot = this.#slots.get(id);
-    if (slot === undefined) return undefined;
+    const slot = this.#ids.find(id);
+    if (slot < 0) return undefined;
     const flags = this.#flags[slot]!;
     const odd = flags & ODD ? this.#odd.get(slot) : undefined;
     return {
@@ -82,12 +82,15 @@ export class MachineDirectory {
     };
   }
 
-  /** Stores the entry of `id` as the most recently used, dropping the least recently used past capacity. */
+  /**
+   * Stores the entry of `id` as the most recently used, dropping the least recently used past
+   * capacity. An id with a lone surrogate is not kept (its check-ins read the snapshot instead).
+   */
   set(id: string, entry: DirectoryEntry): void {
-    let slot = this.#slots.get(id);
-    if (slot !== undefined) this.#slots.delete(id);
-    else slot = this.#allocate();
-    this.#slots.set(id, slot);
+    let slot = this.#ids.find(id);
+    if (slot >= 0) this.#ids.touch(slot);
+    else if (isStorableId(id)) slot = this.#add(id);
+    else return;
     this.#group[slot] = this.#internGroup(entry.groupId);
     this.#contact[slot] = entry.lastContact;
     this.#flags[slot] = 0;
@@ -99,30 +102,27 @@ export class MachineDirectory {
       words(etag, 2, this.#etag, slot * 2);
       this.#flags[slot]! |= ETAG_FLAG;
     } else if (etag !== '') this.#oddOf(slot)[2] = etag;
-    if (this.#slots.size > this.#capacity) {
-      const oldest = this.#slots.keys().next().value;
-      if (oldest !== undefined) this.#drop(oldest);
-    }
+    if (this.#ids.size > this.#capacity) this.#drop(this.#ids.oldest);
   }
 
   /** An unchanged check-in of `id`: its plan inputs and last contact move on, nothing else. */
   touch(id: string, planKey: string, lastContact: number): void {
-    const slot = this.#slots.get(id);
-    if (slot === undefined) return;
+    const slot = this.#ids.find(id);
+    if (slot < 0) return;
     this.#setPlanKey(slot, planKey);
     this.#contact[slot] = lastContact;
   }
 
   /** Makes the next check-in of `id` record itself (after an event, a move or any outside change). */
   invalidate(id: string): void {
-    const slot = this.#slots.get(id);
-    if (slot !== undefined) this.#setRecordKey(slot, '');
+    const slot = this.#ids.find(id);
+    if (slot >= 0) this.#setRecordKey(slot, '');
   }
 
   /** `id` moved to group `groupId`: remembered, and its next check-in records itself. */
   moveTo(id: string, groupId: string): void {
-    const slot = this.#slots.get(id);
-    if (slot === undefined) return;
+    const slot = this.#ids.find(id);
+    if (slot < 0) return;
     this.#group[slot] = this.#internGroup(groupId);
     this.#setRecordKey(slot, '');
   }
@@ -135,7 +135,8 @@ export class MachineDirectory {
   serialize(): Buffer {
     const ids: string[] = [];
     const slots: number[] = [];
-    for (const [id, slot] of this.#slots) {
+    for (const slot of this.#ids.slots()) {
+      const id = this.#ids.idOf(slot);
       if (this.#flags[slot]! & ODD || id.includes('\n')) continue;
       ids.push(id);
       slots.push(slot);
@@ -197,16 +198,16 @@ export class MachineDirectory {
     const flags = take((b) => new Uint8Array(b), count);
     const groups = header.groups.map((id) => this.#internGroup(id));
     // Grow once for the whole dump rather than doubling (and copying) as entries arrive.
-    const wanted = Math.min(this.#capacity, this.#used + count);
+    const wanted = Math.min(this.#capacity, this.#ids.size + count);
+    this.#ids.reserve(wanted);
     if (wanted > this.#contact.length) this.#grow(wanted);
     let added = 0;
     for (let i = 0; i < count; i++) {
       if (i > 0 && i % chunk === 0) await new Promise((resolve) => setImmediate(resolve));
       const id = ids[i]!;
-      if (this.#slots.has(id)) continue;
-      if (this.#slots.size >= this.#capacity) break;
-      const slot = this.#allocate();
-      this.#slots.set(id, slot);
+      if (this.#ids.size >= this.#capacity) break;
+      if (!isStorableId(id) || this.#ids.find(id) >= 0) continue;
+      const slot = this.#add(id);
       this.#contact[slot] = contact[i]!;
       // Word by word: a subarray per entry would be two million short-lived objects for the GC.
       for (let w = 0; w < 4; w++) this.#record[slot * 4 + w] = record[i * 4 + w]!;
@@ -222,10 +223,8 @@ export class MachineDirectory {
 
   /** Forgets every entry. */
   clear(): void {
-    this.#slots.clear();
+    this.#ids.clear();
     this.#odd.clear();
-    this.#free.length = 0;
-    this.#used = 0;
   }
 
   #setRecordKey(slot: number, key: string): void {
@@ -254,17 +253,14 @@ export class MachineDirectory {
     return odd;
   }
 
-  #drop(id: string): void {
-    const slot = this.#slots.get(id)!;
-    this.#slots.delete(id);
+  #drop(slot: number): void {
+    this.#ids.remove(slot);
     this.#odd.delete(slot);
-    this.#free.push(slot);
   }
 
-  #allocate(): number {
-    const free = this.#free.pop();
-    if (free !== undefined) return free;
-    const slot = this.#used++;
+  /** A slot for a new id, with room for it in every per-slot array. */
+  #add(id: string): number {
+    const slot = this.#ids.add(id);
     if (slot >= this.#contact.length) this.#grow(Math.min(this.#capacity + 1, this.#contact.length * 2));
     return slot;
   }
