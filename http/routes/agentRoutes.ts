@@ -60,7 +60,7 @@ export function createAgentRouter(deps: AgentRoutesDeps): Router {
       reply.machineSecret = caller.machineSecret;
       ctx.set('Cache-Control', 'no-store');
     }
-    ctx.body = reply;
+    replyJson(ctx, reply);
   });
 
   router.post('/events', async (ctx) => {
@@ -69,10 +69,21 @@ export function createAgentRouter(deps: AgentRoutesDeps): Router {
     const { machineId } = await identify(ctx, body.machineId, 'events', raw);
     await deps.fleet.recordEvents(machineId, body.events);
     ctx.status = 202;
-    ctx.body = { accepted: body.events.length };
+    replyJson(ctx, { accepted: body.events.length });
   });
 
   return router;
+}
+
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * Sets a JSON reply with its Content-Type given outright: left to Koa, every object body looks its
+ * media type up in mime-types, ~1% of an agent request's cost. Same header, same bytes.
+ */
+function replyJson(ctx: Context, body: unknown): void {
+  ctx.set('Content-Type', JSON_CONTENT_TYPE);
+  ctx.body = body;
 }
 
 /**

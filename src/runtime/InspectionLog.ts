@@ -21,6 +21,8 @@ export class InspectionLog {
   #start = 0;
   #seq = 0;
   readonly #listeners = new Set<(record: InspectionRecord) => void>();
+  #lastMs = -1;
+  #lastIso = '';
 
   constructor(capacity = 10_000) {
     this.#capacity = capacity;
@@ -28,7 +30,7 @@ export class InspectionLog {
 
   /** Appends a record (its seq and time are assigned here) and tells every listener. */
   append(record: Omit<InspectionRecord, 'seq' | 'at'>): void {
-    const full: InspectionRecord = { seq: ++this.#seq, at: new Date().toISOString(), ...record };
+    const full: InspectionRecord = { seq: ++this.#seq, at: this.#isoNow(), ...record };
     if (this.#records.length < this.#capacity) this.#records.push(full);
     else {
       this.#records[this.#start] = full;
@@ -41,6 +43,16 @@ export class InspectionLog {
         // A broken listener (e.g. a closed SSE stream) must not disturb the actor that produced the record.
       }
     }
+  }
+
+  /** The time as ISO text, formatted once per millisecond: a busy host appends several records in one. */
+  #isoNow(): string {
+    const ms = Date.now();
+    if (ms !== this.#lastMs) {
+      this.#lastMs = ms;
+      this.#lastIso = new Date(ms).toISOString();
+    }
+    return this.#lastIso;
   }
 
   /** The newest `limit` records of actor `kind/id`, oldest first. */

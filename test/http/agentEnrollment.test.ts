@@ -69,6 +69,27 @@ test('enrolling returns the machine secret once; later check-ins and events need
   assert.is((await events('m-1', {})).status, 401);
 });
 
+test('check-in and events replies are JSON with the charset, as Koa would label them', async () => {
+  const secret = await enrolled('labelled');
+  for (const [path, body] of [
+    ['/agent/v1/checkin', checkInBody('labelled')],
+    [
+      '/agent/v1/events',
+      { machineId: 'labelled', events: [{ type: 'check.failed', at: new Date().toISOString() }] },
+    ],
+  ] as const) {
+    const response = await fetch(`${provider.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...machine('labelled', secret) },
+      body: JSON.stringify(body),
+    });
+    assert.is(response.headers.get('content-type'), 'application/json; charset=utf-8');
+    const text = await response.text();
+    assert.is(response.headers.get('content-length'), String(Buffer.byteLength(text)));
+    assert.type(JSON.parse(text), 'object');
+  }
+});
+
 test('the enrollment key may ride in the check-in body', async () => {
   const { status, body } = await checkIn('m-body', {}, { enrollmentKey });
   assert.is(status, 200);
