@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ADMIN_TOKEN_FILE } from '../src/cli/adminSecurity.ts';
+import { PROVIDER_NODE_FLAGS } from '../src/cli/youngGeneration.ts';
 import { VERIFIED_DUMP_FILE } from '../src/provider/auth/verifiedCredentialsDump.ts';
 import { formatNumber, writeBenchSection } from './benchmarksFile.ts';
 import type { Convergence, PhaseStats } from './fleetLoad.ts';
@@ -141,7 +142,8 @@ function startProvider(compiledProvider: string, dataDir: string) {
   const spawnedAt = performance.now();
   // BENCH_PROVIDER_ARGS passes node flags to the provider, e.g. --cpu-prof for a profile of the run.
   const extra = process.env.BENCH_PROVIDER_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...extra, compiledProvider, dataDir], {
+  // Started as production starts it: the provider's own node flags first (src/cli/youngGeneration.ts).
+  const child = spawn(process.execPath, [...PROVIDER_NODE_FLAGS, ...extra, compiledProvider, dataDir], {
     stdio: ['ignore', 'inherit', 'pipe'],
   });
   const url = new Promise<string>((resolve, reject) => {

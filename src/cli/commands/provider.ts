@@ -4,6 +4,7 @@ import { type CliCommand, UsageError } from '../command.ts';
 import { startProviderServer } from '../providerServer.ts';
 import { runUntilSignal } from '../runUntilSignal.ts';
 import { SECURITY_FLAG_OPTIONS, SECURITY_FLAG_USAGE, securityOptionsFromFlags } from '../securityFlags.ts';
+import { youngGenerationHint } from '../youngGeneration.ts';
 
 /** `patchbay provider`: runs the provider server until SIGINT or SIGTERM. */
 export const providerCommand: CliCommand = {
@@ -91,6 +92,8 @@ ${SECURITY_FLAG_USAGE}`,
       const { licensee, features, expires } = security.license;
       log(`license: ${licensee}; features ${features.join(', ') || '(none)'}; expires ${expires ?? 'never'}`);
     }
+    const hint = youngGenerationHint();
+    if (hint) log(hint);
     log(`patchbay provider listening on http://${values.host}:${provider.port} (data in ${dataDir})`);
     await runUntilSignal(() => provider.close(), log);
     return 0;
