@@ -26,9 +26,14 @@ const { server, url } = await serveWithHelloRoute(provider.app);
 log(`listening on ${url}`);
 // BENCH_ALLOC_PROFILE=<file>: a sampling profile of every allocation (garbage included) over the
 // run, written at SIGTERM, for where the young generation's garbage comes from.
-const allocations = process.env.BENCH_ALLOC_PROFILE ? await startAllocationSampling() : undefined;
+// BENCH_PROMOTED_PROFILE=<file>: the same, but only of objects that outlived a scavenge (promoted,
+// dead or not), for what fills the old generation and so paces its mark-compacts.
+const profileFile = process.env.BENCH_ALLOC_PROFILE ?? process.env.BENCH_PROMOTED_PROFILE;
+const allocations = profileFile
+  ? await startAllocationSampling({ young: process.env.BENCH_ALLOC_PROFILE !== undefined })
+  : undefined;
 const stop = async () => {
-  if (allocations) await writeFile(process.env.BENCH_ALLOC_PROFILE!, JSON.stringify(await allocations()));
+  if (allocations) await writeFile(profileFile!, JSON.stringify(await allocations()));
   server.close();
   server.closeAllConnections();
   void provider.close().then(
@@ -62,14 +67,17 @@ if (process.env.BENCH_COMMIT_LOG) {
   }, 5_000).unref();
 }
 
-/** Starts V8's sampling heap profiler keeping collected objects too; resolves to its stop function. */
-async function startAllocationSampling(): Promise<() => Promise<unknown>> {
+/**
+ * Starts V8's sampling heap profiler keeping objects the major GC collected too, and with `young`
+ * those a scavenge collected; resolves to its stop function.
+ */
+async function startAllocationSampling(options: { young: boolean }): Promise<() => Promise<unknown>> {
   const session = new Session();
   session.connect();
   await session.post('HeapProfiler.startSampling', {
     samplingInterval: 32_768,
     includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
+    includeObjectsCollectedByMinorGC: options.young,
   });
   return async () => (await session.post('HeapProfiler.stopSampling')).profile;
 }
