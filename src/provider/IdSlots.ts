@@ -70,12 +70,13 @@ export class IdSlots {
    */
   add(id: string): number {
     if (!isStorableId(id)) throw new TypeError('Expected an id without lone surrogates');
+    // Grown before the new slot is linked: the rehash walks the linked slots, and must not place it too.
+    if ((this.#size + 1) * 2 > this.#table.length) this.#rehash(this.#table.length * 2);
     const slot = this.#allocate();
     const hash = hashOf(id);
     this.#hash[slot] = hash;
     this.#store(slot, id);
     this.#link(slot);
-    if ((this.#size + 1) * 2 > this.#table.length) this.#rehash(this.#table.length * 2);
     this.#insert(slot, hash);
     this.#size++;
     return slot;
@@ -152,17 +153,28 @@ export class IdSlots {
     const length = this.#length[slot]!;
     const start = this.#start[slot]!;
     const arena = this.#arena;
+    // UTF-8 takes at least one byte per UTF-16 unit, and exactly one only for ASCII: as many bytes as
+    // units means the id is ASCII if it is this one, compared without encoding.
     if (length === id.length) {
-      // ASCII, the usual case: one byte per character, compared without encoding.
-      let i = 0;
-      while (i < length && arena[start + i] === id.charCodeAt(i)) i++;
-      if (i === length) return true;
-      if (id.charCodeAt(i) < 0x80) return false;
-    } else if (length < id.length) return false;
+      for (let i = 0; i < length; i++) {
+        const code = id.charCodeAt(i);
+        if (code >= 0x80 || arena[start + i] !== code) return false;
+      }
+      return true;
+    }
+    // A lone surrogate would encode as U+FFFD and could pass for an id that holds one.
+    if (length < id.length || !isStorableId(id)) return false;
     const bytes = utf8.encode(id);
     if (bytes.length !== length) return false;
     for (let i = 0; i < length; i++) if (arena[start + i] !== bytes[i]) return false;
     return true;
+  }
+
+  /** Table cells in use; equal to `size` while the table is sound (for tests and diagnostics). */
+  cellsInUse(): number {
+    let used = 0;
+    for (const cell of this.#table) if (cell !== 0) used++;
+    return used;
   }
 
   #store(slot: number, id: string): void {

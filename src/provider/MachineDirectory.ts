@@ -198,7 +198,8 @@ export class MachineDirectory {
     const flags = take((b) => new Uint8Array(b), count);
     const groups = header.groups.map((id) => this.#internGroup(id));
     // Grow once for the whole dump rather than doubling (and copying) as entries arrive.
-    const wanted = Math.min(this.#capacity, this.#ids.size + count);
+    // Slots run to `capacity` (one past the bound while set() drops the oldest).
+    const wanted = Math.min(this.#capacity + 1, this.#ids.size + count);
     this.#ids.reserve(wanted);
     if (wanted > this.#contact.length) this.#grow(wanted);
     let added = 0;

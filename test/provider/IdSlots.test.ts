@@ -82,12 +82,23 @@ test('against a Map, through growth, removals (backward shifts) and arena compac
     }
   }
   assert.is(slots.size, model.size);
+  assert.is(slots.cellsInUse(), model.size);
   for (const [id, slot] of model) assert.is(slots.find(id), slot);
   for (let n = 0; n < 8_000; n++) if (!model.has(idOf(n))) assert.is(slots.find(idOf(n)), -1);
   assert.equal(
     [...slots.slots()].map((slot) => slots.idOf(slot)),
     [...model.keys()],
   );
+});
+
+test('every id has exactly one table cell, also those added as the table grew, and none after removal', () => {
+  const slots = new IdSlots();
+  for (let n = 0; n < 5_000; n++) slots.add(`m${n}`);
+  assert.is(slots.cellsInUse(), 5_000);
+  for (let n = 0; n < 5_000; n++) slots.remove(slots.find(`m${n}`));
+  assert.is(slots.cellsInUse(), 0);
+  assert.is(slots.find(''), -1);
+  assert.is(slots.find('m1024'), -1);
 });
 
 test('reserve makes room up front, and clear forgets everything', () => {
