@@ -43,12 +43,16 @@ export class LastContacts {
 
   /** Every known last contact (store and memory merged), for reports over the whole fleet. */
   async all(): Promise<Map<string, number>> {
+    // The maps as the scan starts, and as it ends: a flush finishing meanwhile swaps them, and the
+    // scan's view of the store may predate its writes.
+    const before = [this.#writing, this.#dirty];
     const times = new Map<string, number>();
     for await (const [id, iso] of this.#sublevel.iterator() as AsyncIterable<[string, string]>) {
       times.set(id, Date.parse(iso));
     }
-    for (const [id, ms] of this.#writing) times.set(id, ms);
-    for (const [id, ms] of this.#dirty) times.set(id, ms);
+    for (const pending of [...before, this.#writing, this.#dirty]) {
+      for (const [id, ms] of pending) times.set(id, Math.max(ms, times.get(id) ?? ms));
+    }
     return times;
   }
 
@@ -64,7 +68,8 @@ export class LastContacts {
    * Should a write fail, the times not written are pending again (unless newer ones came meanwhile).
    */
   async flush(): Promise<void> {
-    while (this.#flushing) await this.#flushing;
+    // Another flush's failure is its own: its times are pending again, and this one writes them.
+    while (this.#flushing) await this.#flushing.catch(() => {});
     if (this.#dirty.size === 0) return;
     const written = this.#dirty;
     this.#writing = written;

@@ -14,13 +14,14 @@ const test = suite('LastContacts');
 async function setUp() {
   const { dir, cleanup } = await makeTempDir();
   const store = await Store.open(dir);
-  const control = { fail: false };
+  /** `fail`: every write fails; `failures`: that many writes fail, then they succeed. */
+  const control = { fail: false, failures: 0 };
   let gate: Promise<void> | undefined;
   let release = () => {};
   const host = {
     write: async (ops: StoreOp[]) => {
       if (gate) await gate;
-      if (control.fail) throw new Error('disk gone');
+      if (control.fail || control.failures-- > 0) throw new Error('disk gone');
       await store.batch(ops);
     },
   } as unknown as ActorHost;
@@ -114,6 +115,26 @@ test('a failed flush leaves its times pending, a newer touch winning, and the ne
     await world.contacts.flush();
     assert.is(await world.stored('m1'), new Date(T1).toISOString());
     assert.is(await world.stored('m2'), new Date(T2).toISOString());
+  } finally {
+    await world.close();
+  }
+});
+
+test('a flush waiting on one that fails does not fail with it, and writes the times put back', async () => {
+  const world = await setUp();
+  try {
+    world.contacts.touch('m1', T1);
+    world.holdWrites();
+    world.control.failures = 1;
+    const failing = world.contacts.flush();
+    const waiting = world.contacts.flush();
+    world.releaseWrites();
+    await failing.then(
+      () => assert.unreachable('the first flush should fail'),
+      (error: Error) => assert.is(error.message, 'disk gone'),
+    );
+    await waiting;
+    assert.is(await world.stored('m1'), new Date(T1).toISOString());
   } finally {
     await world.close();
   }
