@@ -8,10 +8,10 @@ import { handlerTimeLimit } from '../../http/handlerTimeLimit.ts';
 const test = suite('handlerTimeLimit');
 
 /** Serves GET /slow, which answers { done: true } once `work` settles, behind a `ms` limit. */
-async function serve(ms: number, work: () => Promise<unknown>, exempt = false) {
+async function serve(ms: number, work: (query: Record<string, unknown>) => Promise<unknown>, exempt = false) {
   const router = new Router();
   router.get('/slow', async (ctx) => {
-    await work();
+    await work(ctx.query);
     ctx.body = { done: true };
   });
   const app = createApp({
@@ -82,15 +82,15 @@ test('an exempt request is not limited', async () => {
 
 test('of requests in flight, one that finishes in between is answered; those before and after it time out in turn', async () => {
   const stuck = gate();
-  let calls = 0;
-  const work = () => (++calls === 2 ? new Promise((resolve) => setTimeout(resolve, 10)) : stuck.work());
+  const work = (query: Record<string, unknown>) =>
+    query.fast === '1' ? new Promise((resolve) => setTimeout(resolve, 10)) : stuck.work();
   const { url, close } = await serve(150, work);
   const backstop = setTimeout(stuck.open, 10_000);
   const pause = () => new Promise((resolve) => setTimeout(resolve, 20));
   try {
     const first = fetch(`${url}/slow`);
     await pause();
-    const second = fetch(`${url}/slow`);
+    const second = fetch(`${url}/slow?fast=1`);
     await pause();
     const third = fetch(`${url}/slow`);
     const statuses = (await Promise.all([first, second, third])).map((response) => response.status);

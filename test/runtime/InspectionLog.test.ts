@@ -9,7 +9,8 @@ test('records carry increasing sequence numbers and the ISO time they were appen
   const before = Date.now();
   for (let i = 0; i < 20; i++) {
     log.append({ kind: 'k', id: 'a', type: 'event', event: { type: `e${i}` } });
-    if (i === 10) await new Promise((resolve) => setTimeout(resolve, 5));
+    // Until the clock has moved 5 ms on (a timer may fire early against a fresh Date.now()).
+    if (i === 10) while (Date.now() < before + 5) await new Promise((resolve) => setTimeout(resolve, 1));
   }
   const after = Date.now();
   const records = log.recent('k', 'a', 100);
