@@ -1,4 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
+import { type GivenNodeFlags, givenNodeFlags, nodeFlagGiven } from './nodeFlagGiven.ts';
 
 /** The heap growth the provider runs with unless told otherwise: V8 lets the heap reach 1.5× what a major GC left live. */
 export const DEFAULT_HEAP_GROWING_PERCENT = 50;
@@ -15,20 +16,11 @@ const FLAG = '--heap-growing-percent';
  * An operator's own `--heap-growing-percent` (node flag or NODE_OPTIONS) wins; `percent` 0 leaves
  * V8's default. Returns whether the flag was set here.
  */
-export function limitHeapGrowth(
-  percent: number,
-  given: { execArgv: string[]; nodeOptions?: string } = {
-    execArgv: process.execArgv,
-    nodeOptions: process.env.NODE_OPTIONS,
-  },
-): boolean {
+export function limitHeapGrowth(percent: number, given: GivenNodeFlags = givenNodeFlags()): boolean {
   if (!Number.isSafeInteger(percent) || percent < 0) {
     throw new TypeError(`Expected \`percent\` to be a non-negative integer, got \`${percent}\``);
   }
-  const operatorChose = [...given.execArgv, ...(given.nodeOptions?.split(/\s+/) ?? [])].some(
-    (arg) => arg.startsWith(FLAG) || arg.startsWith('--heap_growing_percent'),
-  );
-  if (percent === 0 || operatorChose) return false;
+  if (percent === 0 || nodeFlagGiven(FLAG, given)) return false;
   setFlagsFromString(`${FLAG}=${percent}`);
   return true;
 }

@@ -1,3 +1,5 @@
+import { type GivenNodeFlags, givenNodeFlags, nodeFlagGiven } from './nodeFlagGiven.ts';
+
 /**
  * The node flags the provider is started with (`npm start`, the `patchbay` executable, the compiled
  * start in the README, and the fleet benchmark's provider): a young generation of up to 2 × 64 MiB.
@@ -11,19 +13,11 @@
  */
 export const PROVIDER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
 
-const FLAG_NAMES = ['--max-semi-space-size', '--max_semi_space_size'];
-
 /**
  * A line for the provider's log when it was started without any young-generation size of its own
  * (neither a node flag nor NODE_OPTIONS), saying how to start it; undefined when one was given.
  */
-export function youngGenerationHint(
-  given: { execArgv: string[]; nodeOptions?: string } = {
-    execArgv: process.execArgv,
-    nodeOptions: process.env.NODE_OPTIONS,
-  },
-): string | undefined {
-  const flags = [...given.execArgv, ...(given.nodeOptions?.split(/\s+/) ?? [])];
-  if (flags.some((flag) => FLAG_NAMES.some((name) => flag.startsWith(name)))) return undefined;
+export function youngGenerationHint(given: GivenNodeFlags = givenNodeFlags()): string | undefined {
+  if (nodeFlagGiven('--max-semi-space-size', given)) return undefined;
   return `note: started without ${PROVIDER_NODE_FLAGS.join(' ')}; a busy provider wants it (node ${PROVIDER_NODE_FLAGS.join(' ')} …, or npm start)`;
 }
