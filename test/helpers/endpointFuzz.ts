@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import type { RouteInfo } from '../../http/routeList.ts';
-import { changedKeys, storeDigest, storeEntries, waitForQuietStore } from './storeDump.ts';
+import { changedKeys, contentFiles, storeDigest, storeEntries, waitForQuietStore } from './storeDump.ts';
 import type { TestProvider } from './testProvider.ts';
 
 /** One fuzzed request. */
@@ -212,6 +212,7 @@ export async function fuzzEndpoints(
       if (lastAccepted) await waitForQuietStore(provider.core.store, provider.dataDir, provider.core.host);
       const before = await storeDigest(provider.core.store, provider.dataDir);
       const beforeEntries = await storeEntries(provider.core.store);
+      const beforeFiles = await contentFiles(provider.dataDir);
       const response = await fetch(url, init);
       const text = await response.text();
       byStatus[response.status] = (byStatus[response.status] ?? 0) + 1;
@@ -229,6 +230,18 @@ export async function fuzzEndpoints(
         const after = await storeDigest(provider.core.store, provider.dataDir);
         if (after !== before) {
           const changed = changedKeys(beforeEntries, await storeEntries(provider.core.store));
+          // No key changed: say which content files did (a temp file of a staging in flight?).
+          if (changed.length === 0) {
+            const afterFiles = await contentFiles(provider.dataDir);
+            changed.push(
+              ...beforeFiles
+                .filter((line) => !afterFiles.includes(line))
+                .map((line) => `file before: ${line}`),
+              ...afterFiles
+                .filter((line) => !beforeFiles.includes(line))
+                .map((line) => `file after: ${line}`),
+            );
+          }
           throw new Error(
             `a rejected request changed the store (${changed.slice(0, 5).join(', ')}): ${where}`,
           );

@@ -34,10 +34,17 @@ export async function storeDigest(store: Store, dataDir: string): Promise<string
   } as never) as AsyncIterable<[Buffer, Buffer]>) {
     hash.update(key).update('\0').update(value).update('\n');
   }
-  for (const file of await listFiles(join(dataDir, 'content'))) {
-    hash.update(`${relative(dataDir, file)} ${(await stat(file)).size}\n`);
-  }
+  for (const line of await contentFiles(dataDir)) hash.update(`${line}\n`);
   return hash.digest('hex');
+}
+
+/** Every file under `<data>/content` as "<path> <size>", for a digest and for saying what changed. */
+export async function contentFiles(dataDir: string): Promise<string[]> {
+  const lines: string[] = [];
+  for (const file of await listFiles(join(dataDir, 'content'))) {
+    lines.push(`${relative(dataDir, file)} ${(await stat(file).catch(() => ({ size: 'gone' }))).size}`);
+  }
+  return lines;
 }
 
 /**

@@ -68,6 +68,25 @@ test('more bytes than maxBytes is BODY_TOO_LARGE and leaves no file', async () =
   });
 });
 
+test('a source that fails before the temp file is even open leaves no file, not even later', async () => {
+  await withContent(async (content, dir) => {
+    for (let round = 0; round < 20; round++) {
+      const failing = new Readable({
+        read() {
+          this.destroy(new Error('the client went away'));
+        },
+      });
+      await content.stage(failing).then(
+        () => assert.unreachable('the stage should fail'),
+        (error: Error) => assert.is(error.message, 'the client went away'),
+      );
+    }
+    // The write streams' opens were still under way when the sources failed: let them finish.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(await readdir(join(dir, 'content', 'tmp')), []);
+  });
+});
+
 test('discard removes the staged temp file', async () => {
   await withContent(async (content, dir) => {
     const staged = await content.stage(chunked(Buffer.from('bytes')));
