@@ -37,7 +37,8 @@ const INITIAL_SLOTS = 1024;
  * number, and a slot is a few typed-array cells — the hashes as 32-bit words (recordKey 128 bits,
  * planKey and the etag 64 bits each), the last contact as a float, the group as an interned index.
  * That is about 45 bytes a machine plus the id, and no per-machine object for the garbage collector
- * to trace: the ids themselves are bytes in {@link IdSlots}, which also keeps the order. Keys of another shape (tests, future formats) still work, kept as strings on the side.
+ * to trace: the ids themselves are bytes in {@link IdSlots}, which also keeps the order. Keys of
+ * another shape (tests, future formats) still work, kept as strings on the side.
  *
  * @example directory.set('m1', entry); directory.get('m1')?.planEtag
  */

@@ -23,6 +23,15 @@ test('past capacity the least recently set entry is dropped', () => {
   assert.is(directory.size, 2);
 });
 
+test('an id with a lone surrogate is not kept, and ids with any other characters are', () => {
+  const directory = new MachineDirectory(10);
+  directory.set('pc-\ud800', entry());
+  assert.is(directory.get('pc-\ud800'), undefined);
+  assert.is(directory.size, 0);
+  directory.set('pc-überwald-😀', entry());
+  assert.equal(directory.get('pc-überwald-😀'), entry());
+});
+
 test('invalidate makes the next check-in record itself and keeps the group', () => {
   const directory = new MachineDirectory(10);
   directory.set('a', entry());
