@@ -67,6 +67,7 @@ export class ContentStore {
     const hash = createHash('sha256');
     let size = 0;
     const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
+    const sink = createWriteStream(tempPath, { flags: 'wx' });
     try {
       await pipeline(
         source,
@@ -83,10 +84,13 @@ export class ContentStore {
             yield chunk;
           }
         },
-        createWriteStream(tempPath, { flags: 'wx' }),
+        sink,
       );
       await fsyncFile(tempPath);
     } catch (error) {
+      // A source can fail while the sink's open is still under way; that open would create the file
+      // after the rm below (seen under load). The sink is destroyed by now: wait until it is closed.
+      if (!sink.closed) await new Promise<void>((resolve) => sink.once('close', () => resolve()));
       await rm(tempPath, { force: true });
       throw error;
     }
