@@ -1,3 +1,5 @@
+import { grownCopy } from './grownCopy.ts';
+
 const NONE = -1;
 const INITIAL_SLOTS = 1024;
 /** Arena space lost to dropped ids, past which (and past half the arena) the arena is rebuilt. */
@@ -244,16 +246,11 @@ export class IdSlots {
   }
 
   #growSlots(slots: number): void {
-    const grow = <T extends Uint32Array | Int32Array>(old: T, make: (n: number) => T): T => {
-      const next = make(slots);
-      next.set(old);
-      return next;
-    };
-    this.#hash = grow(this.#hash, (n) => new Uint32Array(n));
-    this.#start = grow(this.#start, (n) => new Uint32Array(n));
-    this.#length = grow(this.#length, (n) => new Uint32Array(n));
-    this.#older = grow(this.#older, (n) => new Int32Array(n));
-    this.#newer = grow(this.#newer, (n) => new Int32Array(n));
+    this.#hash = grownCopy(this.#hash, slots);
+    this.#start = grownCopy(this.#start, slots);
+    this.#length = grownCopy(this.#length, slots);
+    this.#older = grownCopy(this.#older, slots);
+    this.#newer = grownCopy(this.#newer, slots);
   }
 }
 

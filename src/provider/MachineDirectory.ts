@@ -1,3 +1,4 @@
+import { grownCopy } from './grownCopy.ts';
 import { IdSlots, isStorableId } from './IdSlots.ts';
 
 /**
@@ -268,21 +269,12 @@ export class MachineDirectory {
   }
 
   #grow(slots: number): void {
-    const grown = <T extends Uint32Array | Uint8Array | Float64Array>(
-      old: T,
-      make: (n: number) => T,
-      per: number,
-    ) => {
-      const next = make(slots * per);
-      next.set(old);
-      return next;
-    };
-    this.#record = grown(this.#record, (n) => new Uint32Array(n), 4);
-    this.#plan = grown(this.#plan, (n) => new Uint32Array(n), 2);
-    this.#etag = grown(this.#etag, (n) => new Uint32Array(n), 2);
-    this.#contact = grown(this.#contact, (n) => new Float64Array(n), 1);
-    this.#group = grown(this.#group, (n) => new Uint32Array(n), 1);
-    this.#flags = grown(this.#flags, (n) => new Uint8Array(n), 1);
+    this.#record = grownCopy(this.#record, slots * 4);
+    this.#plan = grownCopy(this.#plan, slots * 2);
+    this.#etag = grownCopy(this.#etag, slots * 2);
+    this.#contact = grownCopy(this.#contact, slots);
+    this.#group = grownCopy(this.#group, slots);
+    this.#flags = grownCopy(this.#flags, slots);
   }
 
   #internGroup(groupId: string): number {
