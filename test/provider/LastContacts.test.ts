@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { LastContacts } from '../../src/provider/LastContacts.ts';
+import { FLUSH_CHUNK, LastContacts } from '../../src/provider/LastContacts.ts';
 import type { ActorHost } from '../../src/runtime/ActorHost.ts';
 import { Store, type StoreOp } from '../../storage/Store.ts';
 import { makeTempDir } from '../helpers/tempDir.ts';
@@ -18,8 +18,11 @@ async function setUp() {
   const control = { fail: false, failures: 0 };
   let gate: Promise<void> | undefined;
   let release = () => {};
+  /** How many ops each write carried, in order. */
+  const writes: number[] = [];
   const host = {
     write: async (ops: StoreOp[]) => {
+      writes.push(ops.length);
       if (gate) await gate;
       if (control.fail || control.failures-- > 0) throw new Error('disk gone');
       await store.batch(ops);
@@ -31,6 +34,7 @@ async function setUp() {
     contacts,
     stored,
     control,
+    writes,
     holdWrites: () => {
       gate = new Promise<void>((resolve) => {
         release = resolve;
@@ -62,6 +66,22 @@ test('a touched time is known from memory, and after a flush from the store as a
     assert.is(await world.stored('m1'), new Date(T1).toISOString());
     assert.is(await world.contacts.get('m1'), T1);
     assert.equal(await world.contacts.all(), new Map([['m1', T1]]));
+  } finally {
+    await world.close();
+  }
+});
+
+test('a flush writes every pending time in chunks of FLUSH_CHUNK, so no one batch holds the loop long', async () => {
+  const world = await setUp();
+  try {
+    const count = FLUSH_CHUNK * 3 + 17;
+    for (let i = 0; i < count; i++) world.contacts.touch(`m${i}`, T1 + i);
+    await world.contacts.flush();
+    assert.equal(world.writes, [FLUSH_CHUNK, FLUSH_CHUNK, FLUSH_CHUNK, 17]);
+    for (const i of [0, FLUSH_CHUNK - 1, FLUSH_CHUNK, count - 1]) {
+      assert.is(await world.stored(`m${i}`), new Date(T1 + i).toISOString());
+    }
+    assert.is((await world.contacts.all()).size, count);
   } finally {
     await world.close();
   }
