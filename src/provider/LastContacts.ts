@@ -69,8 +69,9 @@ export class LastContacts {
 
   /**
    * Writes every pending time, FLUSH_CHUNK at a time: one huge batch would hold the event loop while
-   * it is encoded, stalling check-ins (see FLUSH_CHUNK). The pending map is swapped out, not copied: at a million
-   * machines it holds ~150,000 times, and a copy of it every flush was garbage for the old generation.
+   * it is encoded, stalling check-ins (see FLUSH_CHUNK). The pending map is swapped out, not copied:
+   * at a million machines it holds ~150,000 times, and a copy of it every flush was garbage for the
+   * old generation.
    * Should a write fail, the times not written are pending again (unless newer ones came meanwhile).
    */
   async flush(): Promise<void> {
