@@ -218,5 +218,73 @@ test('a numbered report at or below the last number is a resend and changes noth
   assert.is(actor.getSnapshot().value, 'errorState');
 });
 
+test('a member created with its first check-in settles by that check-in: errors, then work', () => {
+  const created = (fields: Partial<CheckedInEvent>) =>
+    createActor(fleetMember, {
+      input: {
+        machineId: 'm1',
+        name: 'PC-1',
+        groupId: 'default',
+        settings,
+        at: '2026-01-01T00:00:00.000Z',
+        checkIn: { ...checkIn(fields), type: undefined } as never,
+      },
+    })
+      .start()
+      .getSnapshot();
+  assert.is(created({}).value, 'upToDate');
+  const failing = created({ pending: [patch], status: { restartRequired: false, lastError: 'disk full' } });
+  assert.is(failing.value, 'errorState');
+  assert.equal(failing.context.notes, ['agent error: disk full', '1 update to install']);
+});
+
+test('each report settles in the state the context it leaves calls for', () => {
+  const at = '2026-01-01T02:00:00.000Z';
+  const pending = checkIn({ pending: [patch] });
+  const removal: MemberAction = { ...patch, kind: 'remove', rollbackTo: '15.01.01.00' };
+  const cases: Array<[string, FleetMemberEvent[], string]> = [
+    ['download.failed', [pending, { type: 'download.failed', updateId: 'p2', at }], 'errorState'],
+    [
+      'download.succeeded after download.failed',
+      [
+        pending,
+        { type: 'download.failed', updateId: 'p2', at },
+        { type: 'download.succeeded', updateId: 'p2', at },
+      ],
+      'needsAttention',
+    ],
+    [
+      'remove.failed',
+      [checkIn({ pending: [removal] }), { type: 'remove.failed', updateId: 'p2', at }],
+      'errorState',
+    ],
+    [
+      'remove.succeeded',
+      [checkIn({ pending: [removal] }), { type: 'remove.succeeded', updateId: 'p2', at }],
+      'upToDate',
+    ],
+    ['restart.required', [checkIn(), { type: 'restart.required', at }], 'needsAttention'],
+    ['a progress report', [pending, { type: 'download.started', updateId: 'p2', at }], 'needsAttention'],
+    ['a check-in after check.failed', [checkIn(), { type: 'check.failed', at }, checkIn()], 'upToDate'],
+  ];
+  for (const [name, events, state] of cases) assert.is(run(...events).value, state, name);
+});
+
+test('one event object sent to members in different states settles each by its own context', () => {
+  const at = '2026-01-01T02:00:00.000Z';
+  const succeeded: FleetMemberEvent = { type: 'install.succeeded', updateId: 'p2', at };
+  const planned = start();
+  planned.send(checkIn({ pending: [patch] }));
+  const failing = start();
+  failing.send(checkIn({ pending: [patch], status: { restartRequired: false, lastError: 'disk full' } }));
+  planned.send(succeeded);
+  failing.send(succeeded);
+  assert.is(planned.getSnapshot().value, 'upToDate');
+  assert.equal(planned.getSnapshot().context.notes, []);
+  assert.is(failing.getSnapshot().value, 'errorState');
+  assert.equal(failing.getSnapshot().context.notes, ['agent error: disk full']);
+  assert.equal(failing.getSnapshot().context.pending, []);
+});
+
 test.run();
 inventory.run();
