@@ -205,7 +205,7 @@ try {
     'compete with the runs) and the provider left idle 10 s before RSS is read.',
     '',
     'Unchanged check-ins are answered from the in-memory directory (no plan, no store write; last',
-    'contact is flushed in batches every 30 s). Changed check-ins activate the machine actor (only',
+    'contact is flushed in batches every 250 ms). Changed check-ins activate the machine actor (only',
     `${core.host.liveCount.toLocaleString('en-US')} of ${MACHINES.toLocaleString('en-US')} actors are live; the rest are passivated), compute the plan, and answer`,
     'only after the snapshot is committed (group commit with fsync). Every request carries its',
     "machine's secret (`Authorization: Machine <id>:<secret>`), checked against the hash AgentIdentity keeps.",

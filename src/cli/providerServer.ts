@@ -59,7 +59,7 @@ export interface ProviderServerOptions {
   maxCheckInBytes?: number;
   /** The base URL agents are given for content (e.g. behind a proxy); default each request's origin. */
   publicUrl?: string;
-  /** How often coalesced last-contact times are written, in ms (default 30 s). */
+  /** How often coalesced last-contact times are written, in ms (default 250). */
   contactFlushMs?: number;
   /** Actor host tuning (most live actors, batch size). */
   actorHost?: ActorHostOptions;

@@ -15,7 +15,7 @@ import { takeShutdownDump } from './shutdownDump.ts';
 
 /** Fleet tuning for {@link openFleet}. */
 export interface OpenFleetOptions {
-  /** How often coalesced last-contact times are written (default 30 s). */
+  /** How often coalesced last-contact times are written, in ms (default CONTACT_FLUSH_MS, 250). */
   contactFlushMs?: number;
   /** Most machines whose check-in state is kept in memory (default 1,000,000). */
   directoryCapacity?: number;
@@ -61,7 +61,7 @@ export async function openFleet(core: ProviderCore, options: OpenFleetOptions = 
   const activity = new ActivityLog(store, host, now);
   const planIndex = new PlanIndex(catalog);
   const index = new MachineIndex(store);
-  const contacts = new LastContacts(store, host, options.contactFlushMs ?? 30_000);
+  const contacts = new LastContacts(store, host, options.contactFlushMs);
   const fleet = new Fleet(
     {
       host,

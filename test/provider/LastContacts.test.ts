@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FLUSH_CHUNK, LastContacts } from '../../src/provider/LastContacts.ts';
+import { CONTACT_FLUSH_MS, FLUSH_CHUNK, LastContacts } from '../../src/provider/LastContacts.ts';
 import type { ActorHost } from '../../src/runtime/ActorHost.ts';
 import { Store, type StoreOp } from '../../storage/Store.ts';
 import { makeTempDir } from '../helpers/tempDir.ts';
@@ -11,7 +11,8 @@ const test = suite('LastContacts');
  * A store and the part of a host LastContacts writes through: `write` commits to the store, unless
  * the test holds it (to look in the middle of a flush) or makes it fail.
  */
-async function setUp() {
+/** `flushMs` 'default' leaves the period to LastContacts; otherwise an hour, so tests flush by hand. */
+async function setUp(flushMs: number | 'default' = 3_600_000) {
   const { dir, cleanup } = await makeTempDir();
   const store = await Store.open(dir);
   /** `fail`: every write fails; `failures`: that many writes fail, then they succeed. */
@@ -28,7 +29,7 @@ async function setUp() {
       await store.batch(ops);
     },
   } as unknown as ActorHost;
-  const contacts = new LastContacts(store, host, 3_600_000);
+  const contacts = new LastContacts(store, host, flushMs === 'default' ? undefined : flushMs);
   const stored = (id: string) => store.sublevel('lastContact').get(id);
   return {
     contacts,
@@ -154,6 +155,22 @@ test('a flush waiting on one that fails does not fail with it, and writes the ti
       (error: Error) => assert.is(error.message, 'disk gone'),
     );
     await waiting;
+    assert.is(await world.stored('m1'), new Date(T1).toISOString());
+  } finally {
+    await world.close();
+  }
+});
+
+test('by default a touched time reaches the store on its own within CONTACT_FLUSH_MS', async () => {
+  const world = await setUp('default');
+  try {
+    assert.ok(CONTACT_FLUSH_MS <= 1_000, 'a crash loses at most a second of last contacts');
+    world.contacts.touch('m1', T1);
+    // No flush() here: the default timer writes it. Wait a few periods to leave room for a busy CI.
+    const deadline = Date.now() + 20 * CONTACT_FLUSH_MS;
+    while ((await world.stored('m1')) === undefined && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, CONTACT_FLUSH_MS / 5));
+    }
     assert.is(await world.stored('m1'), new Date(T1).toISOString());
   } finally {
     await world.close();
