@@ -47,6 +47,9 @@ export async function startTestProvider(options: Partial<ProviderServerOptions> 
     port: 0,
     host: '127.0.0.1',
     trustedKeyFiles: [TEST_PUBLIC_KEY_PATH],
+    // No last-contact writes behind a test's back (tests that compare the store before and after a
+    // request would see them); closing the provider still flushes. LastContacts tests its own timer.
+    contactFlushMs: 3_600_000,
     ...options,
   });
   const adminToken = await readAdminToken(options.dataDir ?? dir);
