@@ -146,10 +146,11 @@ const AGENT_EVENT_HANDLERS = {
 
 /**
  * One enrolled machine on the provider (ARCHITECTURE.md, "Machines"). Every event that can change
- * what the machine needs goes, by named guards on the context it leaves, to:
- * - `errorState` when that context `hasErrors`: an unresolved download/install/remove failure, a
+ * what the machine needs goes, by the guards `leavesErrors` and `leavesWork` on the context it
+ * leaves, to:
+ * - `errorState` when that context has errors: an unresolved download/install/remove failure, a
  *   reported `check.failed`, or an error in the agent's check-in status;
- * - `needsAttention` when it `hasWork`: actions pending or a restart required;
+ * - `needsAttention` when it has work: actions pending or a restart required;
  * - `upToDate` otherwise. `registered` holds only between creation and the first check-in.
  * `CONTACTED` (last contact only), `GROUP_CHANGED` and progress reports keep the state. Pure: times
  * come in events.
@@ -248,7 +249,10 @@ let lastAfter: { context: FleetMemberContext; event: FleetMemberEvent; next: Fle
 /**
  * The context `event` leaves, notes included. A pure function of its arguments, remembered for the
  * last pair only: the two guards and the assign of one transition ask for the same pair in turn,
- * and compute it once.
+ * and compute it once. This holds while the assign is the first thing a settling transition does
+ * (no exit or entry actions on the settled states, nothing else in `actions` before it), so the
+ * guards and the assign see the same context object; XState never changes a context in place, and
+ * every assign makes a new one, so a repeated event object cannot meet a stale entry.
  */
 function contextAfter(context: FleetMemberContext, event: FleetMemberEvent): FleetMemberContext {
   if (lastAfter !== undefined && lastAfter.context === context && lastAfter.event === event) {

@@ -281,6 +281,8 @@ test('one event object sent to members in different states settles each by its o
   failing.send(succeeded);
   assert.is(planned.getSnapshot().value, 'upToDate');
   assert.equal(planned.getSnapshot().context.notes, []);
+  assert.equal(planned.getSnapshot().context.lastEvent, { type: 'install.succeeded', at, updateId: 'p2' });
+  assert.equal(planned.getSnapshot().context.installed[0]?.updates, ['p2']);
   assert.is(failing.getSnapshot().value, 'errorState');
   assert.equal(failing.getSnapshot().context.notes, ['agent error: disk full']);
   assert.equal(failing.getSnapshot().context.pending, []);

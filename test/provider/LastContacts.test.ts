@@ -9,9 +9,9 @@ const test = suite('LastContacts');
 
 /**
  * A store and the part of a host LastContacts writes through: `write` commits to the store, unless
- * the test holds it (to look in the middle of a flush) or makes it fail.
+ * the test holds it (to look in the middle of a flush) or makes it fail. The flush period is an
+ * hour, so tests flush by hand, unless `flushMs` is 'default' (LastContacts' own).
  */
-/** `flushMs` 'default' leaves the period to LastContacts; otherwise an hour, so tests flush by hand. */
 async function setUp(flushMs: number | 'default' = 3_600_000) {
   const { dir, cleanup } = await makeTempDir();
   const store = await Store.open(dir);
