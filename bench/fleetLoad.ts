@@ -15,7 +15,7 @@
  * hello-world or of unchanged check-ins for a few seconds), `exit`.
  */
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fleetInventory, fleetMachine, productsOf, type SeedMeta, TARGETS } from './fleetShape.ts';
 import { machineAuthorization } from './machineSecrets.ts';
 import { RawHttpClient } from './rawHttpClient.ts';
@@ -127,6 +127,13 @@ const marks: Record<string, number> = {};
 let unexpectedActions = 0;
 let lastError = '';
 let prefixCache: string[] = [];
+/**
+ * BENCH_SLOW_LOG=<file>: every check-in slower than SLOW_MS as `<s since start> <latency ms>`, written
+ * at stop. Bucketed by second it shows whether the tail is a few stalls or a saturated stretch.
+ */
+const slowLogFile = process.env.BENCH_SLOW_LOG;
+const SLOW_MS = 8;
+const slowLines: string[] = [];
 
 function etagId(etag: string): number {
   let id = etagIds.get(etag);
@@ -211,7 +218,10 @@ async function checkIn(index: number): Promise<void> {
     const { text } = response;
     if (response.statusCode !== 200)
       throw new Error(`check-in ${response.statusCode}: ${text.slice(0, 200)}`);
-    phase.latency.add(performance.now() - sentAt);
+    const latency = performance.now() - sentAt;
+    phase.latency.add(latency);
+    if (slowLogFile && latency > SLOW_MS)
+      slowLines.push(`${((sentAt - t0) / 1000).toFixed(3)} ${latency.toFixed(1)}`);
     const reply = JSON.parse(text) as {
       planEtag: string;
       unchanged?: true;
@@ -300,6 +310,7 @@ async function stop() {
   phases.steady.endedAt = now;
   running = false;
   while (inFlight > 0) await new Promise((done) => setTimeout(done, 10));
+  if (slowLogFile) writeFileSync(slowLogFile, `${slowLines.join('\n')}\n`);
   const convergence: Record<string, Convergence> = {};
   for (const [name, entry] of Object.entries(installs)) {
     const mark = marks[name];
