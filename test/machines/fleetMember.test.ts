@@ -34,6 +34,20 @@ function checkIn(fields: Partial<CheckedInEvent> = {}): CheckedInEvent {
   };
 }
 
+/** A member created together with its first check-in, as the fleet registers a new machine. */
+function startWithCheckIn(fields: Partial<CheckedInEvent>) {
+  return createActor(fleetMember, {
+    input: {
+      machineId: 'm1',
+      name: 'PC-1',
+      groupId: 'default',
+      settings,
+      at: '2026-01-01T00:00:00.000Z',
+      checkIn: { ...checkIn(fields), type: undefined } as never,
+    },
+  }).start();
+}
+
 function run(...events: FleetMemberEvent[]) {
   const actor = start();
   for (const event of events) actor.send(event);
@@ -47,16 +61,7 @@ test('a new member is registered until its first check-in', () => {
 });
 
 test('a member created with its first check-in is evaluated at once', () => {
-  const actor = createActor(fleetMember, {
-    input: {
-      machineId: 'm1',
-      name: 'PC-1',
-      groupId: 'default',
-      settings,
-      at: '2026-01-01T00:00:00.000Z',
-      checkIn: { ...checkIn({ pending: [patch] }), type: undefined } as never,
-    },
-  }).start();
+  const actor = startWithCheckIn({ pending: [patch] });
   assert.is(actor.getSnapshot().value, 'needsAttention');
   assert.is(actor.getSnapshot().context.checkIns, 1);
   assert.equal(actor.getSnapshot().context.notes, ['1 update to install']);
@@ -219,19 +224,7 @@ test('a numbered report at or below the last number is a resend and changes noth
 });
 
 test('a member created with its first check-in settles by that check-in: errors, then work', () => {
-  const created = (fields: Partial<CheckedInEvent>) =>
-    createActor(fleetMember, {
-      input: {
-        machineId: 'm1',
-        name: 'PC-1',
-        groupId: 'default',
-        settings,
-        at: '2026-01-01T00:00:00.000Z',
-        checkIn: { ...checkIn(fields), type: undefined } as never,
-      },
-    })
-      .start()
-      .getSnapshot();
+  const created = (fields: Partial<CheckedInEvent>) => startWithCheckIn(fields).getSnapshot();
   assert.is(created({}).value, 'upToDate');
   const failing = created({ pending: [patch], status: { restartRequired: false, lastError: 'disk full' } });
   assert.is(failing.value, 'errorState');
