@@ -21,8 +21,8 @@ export const CONTACT_FLUSH_MS = 250;
 /**
  * Last-contact times of unchanged check-ins. Writing a machine's snapshot on every check-in only to
  * move its last contact would make the hot path one actor activation and one snapshot write per
- * request, so instead the time is kept in memory and flushed every `flushMs` in one batch to the
- * `lastContact` sublevel (`<id>` → ISO time). A crash loses at most `flushMs` of last-contact times,
+ * request, so instead the time is kept in memory and flushed every `flushMs` (FLUSH_CHUNK times a
+ * batch) to the `lastContact` sublevel (`<id>` → ISO time). A crash loses at most `flushMs` of them,
  * never a state change: every check-in that changes anything else is recorded through the actor.
  *
  * @example contacts.touch('m1', Date.now()); await contacts.get('m1')
@@ -79,8 +79,8 @@ export class LastContacts {
   /**
    * Writes every pending time, FLUSH_CHUNK at a time: one huge batch would hold the event loop while
    * it is encoded, stalling check-ins (see FLUSH_CHUNK). The pending map is swapped out, not copied:
-   * at a million machines it holds ~150,000 times, and a copy of it every flush was garbage for the
-   * old generation.
+   * with a long `flushMs` it can hold a large part of the fleet, and a copy of it every flush would be
+   * garbage for the old generation.
    * Should a write fail, the times not written are pending again (unless newer ones came meanwhile).
    */
   async flush(): Promise<void> {
