@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { ENROLLMENT_KEY_FILE } from '../src/cli/agentSecurity.ts';
 import { startProviderServer } from '../src/cli/providerServer.ts';
 import type { CheckInReport } from '../src/provider/Fleet.ts';
+import { CONTACT_FLUSH_MS } from '../src/provider/LastContacts.ts';
 import { makeTempDir } from '../test/helpers/tempDir.ts';
 import { type BenchRow, formatNumber, writeBenchSection } from './benchmarksFile.ts';
 import { benchCatalog, benchCheckIn, INVENTORIES, seededBehind, seededVariant } from './checkinShape.ts';
@@ -205,7 +206,7 @@ try {
     'compete with the runs) and the provider left idle 10 s before RSS is read.',
     '',
     'Unchanged check-ins are answered from the in-memory directory (no plan, no store write; last',
-    'contact is flushed in batches every 250 ms). Changed check-ins activate the machine actor (only',
+    `contact is flushed in batches every ${CONTACT_FLUSH_MS} ms). Changed check-ins activate the machine actor (only`,
     `${core.host.liveCount.toLocaleString('en-US')} of ${MACHINES.toLocaleString('en-US')} actors are live; the rest are passivated), compute the plan, and answer`,
     'only after the snapshot is committed (group commit with fsync). Every request carries its',
     "machine's secret (`Authorization: Machine <id>:<secret>`), checked against the hash AgentIdentity keeps.",
