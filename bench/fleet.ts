@@ -27,7 +27,7 @@ import { ADMIN_TOKEN_FILE } from '../src/cli/adminSecurity.ts';
 import { PROVIDER_NODE_FLAGS } from '../src/cli/youngGeneration.ts';
 import { VERIFIED_DUMP_FILE } from '../src/provider/auth/verifiedCredentialsDump.ts';
 import { formatNumber, writeBenchSection } from './benchmarksFile.ts';
-import type { Convergence, PhaseStats } from './fleetLoad.ts';
+import type { Convergence, Percentiles, PhaseStats } from './fleetLoad.ts';
 import type { SeedMeta } from './fleetShape.ts';
 import { fleetInventory, fleetMachine } from './fleetShape.ts';
 import { machineAuthorization } from './machineSecrets.ts';
@@ -312,6 +312,8 @@ try {
       met: c.allMs !== undefined && c.allMs <= cycleMs,
     };
   };
+  const eventsLatency = (report.events as { latency: Percentiles }).latency;
+  const spread = (p: Percentiles) => `${formatNumber(p.count)}: ${ms(p.p50)} / ${ms(p.p90)} / ${ms(p.p99)}`;
   const errors = steady.errors + first.errors + (report.events as { errors: number }).errors;
   const rows = [
     {
@@ -328,6 +330,12 @@ try {
       measured: `${ms(steady.p50)} / ${ms(steady.p90)} / ${ms(steady.p99)}`,
       baseline: `hello-world p99 ${ms(hello.p99)} (closed loop, ${CONNECTIONS} connections)`,
       met: steady.p99 < 20,
+    },
+    {
+      figure:
+        'steady phase, check-ins answered with an action (recorded before the reply) / events POSTs: p50 / p90 / p99',
+      goal: 'report',
+      measured: `${spread(steady.withActions)} / ${spread(eventsLatency)}`,
     },
     {
       figure: 'check-in latency, first cycle after the restart (p50 / p90 / p99)',

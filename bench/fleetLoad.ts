@@ -42,6 +42,19 @@ export interface PhaseStats {
   rate: number;
   /** 99th percentile of (sent − due): how far behind schedule check-ins went out. */
   lagP99: number;
+  /**
+   * The check-ins whose reply carried actions: those the provider recorded (an actor activated,
+   * a snapshot committed) before it could answer, where a release's tail is.
+   */
+  withActions: Percentiles;
+}
+
+/** A latency distribution in ms. */
+export interface Percentiles {
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
 }
 
 /** How one target spread through the fleet. */
@@ -66,6 +79,14 @@ class Histogram {
     this.count++;
     if (ms > this.max) this.max = ms;
   }
+  summary(): Percentiles {
+    return {
+      count: this.count,
+      p50: this.percentile(0.5),
+      p90: this.percentile(0.9),
+      p99: this.percentile(0.99),
+    };
+  }
   percentile(p: number): number {
     const want = Math.ceil(this.count * p);
     let seen = 0;
@@ -79,6 +100,7 @@ class Histogram {
 
 class Phase {
   readonly latency = new Histogram();
+  readonly withActions = new Histogram();
   readonly lag = new Histogram();
   errors = 0;
   startedAt = 0;
@@ -94,6 +116,7 @@ class Phase {
       max: this.latency.max,
       rate: this.latency.count / seconds,
       lagP99: this.lag.percentile(0.99),
+      withActions: this.withActions.summary(),
     };
   }
 }
@@ -122,6 +145,8 @@ let running = false;
 let t0 = 0;
 const phases = { firstCycle: new Phase(), steady: new Phase() };
 const events = { sent: 0, errors: 0 };
+/** Send → reply of every events POST. */
+const eventsLatency = new Histogram();
 const installs: Record<string, { at: number[]; expected: number; id: string }> = {};
 const marks: Record<string, number> = {};
 let unexpectedActions = 0;
@@ -229,6 +254,7 @@ async function checkIn(index: number): Promise<void> {
     };
     etagOf[index] = etagId(reply.planEtag);
     if (!reply.unchanged) install = (reply.actions ?? []).map((action) => action.update.id);
+    if (install.length > 0) phase.withActions.add(latency);
   } catch (error) {
     phase.errors++;
     lastError = String(error);
@@ -248,6 +274,7 @@ async function installAll(index: number, updateIds: string[]): Promise<void> {
     { type: 'install.succeeded', updateId, at, seq: ++eventSeq[index]! },
   ]);
   inFlight++;
+  const sentAt = performance.now();
   try {
     const response = await pool.request({
       path: '/agent/v1/events',
@@ -259,6 +286,7 @@ async function installAll(index: number, updateIds: string[]): Promise<void> {
     if (response.statusCode !== 202) throw new Error(`events ${response.statusCode}: ${text.slice(0, 200)}`);
     events.sent++;
     const done = performance.now();
+    eventsLatency.add(done - sentAt);
     for (const updateId of updateIds) {
       const target = Object.entries(installs).find(([, entry]) => entry.id === updateId);
       if (target === undefined) {
@@ -331,7 +359,7 @@ async function stop() {
   return {
     firstCycle: phases.firstCycle.stats(),
     steady: phases.steady.stats(),
-    events,
+    events: { ...events, latency: eventsLatency.summary() },
     convergence,
     unexpectedActions,
     backlog: ready.length - readyHead,
