@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { MARK_EVENT_FOR_STATE, readUpdateLifecycle } from '../../machines/updateLifecycle.ts';
 import type { ContentStore, StagedContent } from '../../storage/ContentStore.ts';
 import { RecordRepository } from '../../storage/RecordRepository.ts';
-import type { Store } from '../../storage/Store.ts';
+import type { Store, StoreOp } from '../../storage/Store.ts';
 import { PatchbayError } from '../domain/PatchbayError.ts';
 import type { Update, UpdateManifest, UpdateState } from '../domain/update.ts';
 import type { ActorHost } from '../runtime/ActorHost.ts';
@@ -25,6 +25,14 @@ export interface CatalogChange {
   at: string;
 }
 
+/** One activation counted in a caller's commit (see {@link Catalog.activationOp}). */
+export interface PendingActivation {
+  /** Stores the update's record with this activation (and every other one not yet committed). */
+  op: StoreOp;
+  /** Call once the commit carrying `op` is done (true) or failed (false). */
+  settle(committed: boolean): void;
+}
+
 /**
  * The update catalog. Each update is an `update` actor (its lifecycle) plus a record in the
  * `updates` sublevel that is projected from it and committed in the same batch. All changes to one
@@ -37,8 +45,13 @@ export class Catalog extends EventEmitter<{ change: [CatalogChange] }> {
   readonly #content: ContentStore;
   readonly #updates = new Map<string, Update>();
   readonly #serial = new Mailboxes();
-  /** Activations counted but not yet written, per update id (see recordActivation). */
-  readonly #pendingActivations = new Map<string, number>();
+  /**
+   * Activations whose ops are queued in a commit not yet done, per update id. Every write of an
+   * update's record counts them (see activationOp), so no write can take one back from the store.
+   */
+  readonly #uncommittedActivations = new Map<string, number>();
+  /** Updates being deleted: an activation op queued behind the delete would bring the record back. */
+  readonly #deleting = new Set<string>();
   readonly #now: () => Date;
 
   constructor(store: Store, host: ActorHost, content: ContentStore, now: () => Date = () => new Date()) {
@@ -138,7 +151,7 @@ export class Catalog extends EventEmitter<{ change: [CatalogChange] }> {
       activations: 0,
     };
     await this.#serial.run(id, async () => {
-      await this.#host.create('update', id, { updateId: id }, () => [this.records.putOp(id, update)]);
+      await this.#host.create('update', id, { updateId: id }, () => [this.#recordOp(update)]);
       this.#updates.set(id, update);
     });
     this.#emitChange('added', update);
@@ -178,33 +191,48 @@ export class Catalog extends EventEmitter<{ change: [CatalogChange] }> {
           });
         }
       }
-      const update = { ...previous, relatedInstalls: unique };
-      await this.#host.write([this.records.putOp(id, update)]);
-      this.#updates.set(id, update);
+      const written = { ...previous, relatedInstalls: unique };
+      await this.#host.write([this.#recordOp(written)]);
+      const update = this.#settleRecord(written);
       this.#emitChange('relatedInstalls', update, previous);
       return update;
     });
   }
 
-  /** Counts one more activation (a machine reported the update installed). */
-  recordActivation(id: string): Promise<Update | undefined> {
-    // Coalesced: a fleet installing one update reports thousands of activations a minute, and one
-    // serial commit each would bound them by the fsync rate. Each call adds to the pending count and
-    // queues a run; the first run to start writes every pending activation in one commit, and the
-    // runs queued behind it (serial per id) find nothing left and resolve once it is durable.
-    this.#pendingActivations.set(id, (this.#pendingActivations.get(id) ?? 0) + 1);
-    return this.#serial.run(id, async () => {
-      const previous = this.#updates.get(id);
-      const count = this.#pendingActivations.get(id) ?? 0;
-      this.#pendingActivations.delete(id);
-      if (!previous) return undefined;
-      if (count === 0) return previous;
-      const update = { ...previous, activations: previous.activations + count };
-      await this.#host.write([this.records.putOp(id, update)]);
-      this.#updates.set(id, update);
-      this.#emitChange('activated', update, previous);
-      return update;
-    });
+  /**
+   * Counts one more activation of update `id` (a machine reported it installed) in the caller's own
+   * commit: the op stores the record with the new count, and `settle` brings the count in memory
+   * along once that commit is done. Undefined (nothing counted) for an update not in the catalog
+   * or being deleted.
+   *
+   * Why in the caller's commit: a fleet installing one update reports hundreds of activations a
+   * second, and a commit of their own after each machine's made every events POST wait for a
+   * second commit, serial per update. Ops queued together carry increasing counts and commits land
+   * in the order they were queued, so the store always holds the count of the last one.
+   *
+   * @example const activation = catalog.activationOp(id); await host.write([...ops, activation.op]); activation.settle(true)
+   */
+  activationOp(id: string): PendingActivation | undefined {
+    const current = this.#updates.get(id);
+    if (current === undefined || this.#deleting.has(id)) return undefined;
+    this.#uncommittedActivations.set(id, (this.#uncommittedActivations.get(id) ?? 0) + 1);
+    const op = this.#recordOp(current);
+    let settled = false;
+    return {
+      op,
+      settle: (committed) => {
+        if (settled) return;
+        settled = true;
+        const left = this.#uncommittedActivations.get(id)! - 1;
+        if (left === 0) this.#uncommittedActivations.delete(id);
+        else this.#uncommittedActivations.set(id, left);
+        const previous = this.#updates.get(id);
+        if (!committed || previous === undefined) return;
+        const update = { ...previous, activations: previous.activations + 1 };
+        this.#updates.set(id, update);
+        this.#emitChange('activated', update, previous);
+      },
+    };
   }
 
   /**
@@ -220,14 +248,19 @@ export class Catalog extends EventEmitter<{ change: [CatalogChange] }> {
           details: { id, state: update.state },
         });
       }
-      await this.#host.send(
-        'update',
-        id,
-        { type: 'DELETE', at: this.#now().toISOString() },
-        { requireAccepted: true },
-      );
-      await this.#host.remove('update', id, [this.records.delOp(id)]);
-      this.#updates.delete(id);
+      this.#deleting.add(id);
+      try {
+        await this.#host.send(
+          'update',
+          id,
+          { type: 'DELETE', at: this.#now().toISOString() },
+          { requireAccepted: true },
+        );
+        await this.#host.remove('update', id, [this.records.delOp(id)]);
+        this.#updates.delete(id);
+      } finally {
+        this.#deleting.delete(id);
+      }
       return update;
     });
     this.#emitChange('deleted', deleted);
@@ -251,11 +284,9 @@ export class Catalog extends EventEmitter<{ change: [CatalogChange] }> {
     event: { type: string },
     requireAccepted: boolean,
   ): Promise<Update> {
-    let before: Update | undefined;
-    const update = await this.#serial.run(id, async () => {
+    const { update, previous } = await this.#serial.run(id, async () => {
       const previous = this.require(id);
-      before = previous;
-      let next = previous;
+      let next: Update | undefined;
       await this.#host.send('update', id, { ...event, at: this.#now().toISOString() } as never, {
         requireAccepted,
         alsoWrite: (snapshot, before) => {
@@ -263,13 +294,36 @@ export class Catalog extends EventEmitter<{ change: [CatalogChange] }> {
           const read = readUpdateLifecycle(snapshot.value);
           if (read === 'deleted') return [];
           next = { ...previous, state: read.state, highPriority: read.highPriority };
-          return [this.records.putOp(id, next)];
+          return [this.#recordOp(next)];
         },
       });
-      this.#updates.set(id, next);
-      return next;
+      return { update: next === undefined ? undefined : this.#settleRecord(next), previous };
     });
-    if (update !== before) this.#emitChange(type, update, before);
+    if (update === undefined) return this.require(id);
+    this.#emitChange(type, update, previous);
+    return update;
+  }
+
+  /** The op that stores `update`'s record, counting the activations still in flight to the store. */
+  #recordOp(update: Update): StoreOp {
+    const uncommitted = this.#uncommittedActivations.get(update.id) ?? 0;
+    return this.records.putOp(
+      update.id,
+      uncommitted === 0 ? update : { ...update, activations: update.activations + uncommitted },
+    );
+  }
+
+  /**
+   * Puts a record that was just committed into memory, with the activation count memory has now:
+   * activations committed while it was written are not taken back.
+   */
+  #settleRecord(written: Update): Update {
+    const current = this.#updates.get(written.id);
+    const update =
+      current === undefined || current.activations === written.activations
+        ? written
+        : { ...written, activations: current.activations };
+    this.#updates.set(written.id, update);
     return update;
   }
 

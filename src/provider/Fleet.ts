@@ -12,7 +12,7 @@ import { planEtag } from '../domain/planEtag.ts';
 import type { Update } from '../domain/update.ts';
 import type { ActorHost, PersistedSnapshot } from '../runtime/ActorHost.ts';
 import type { ActivityEntry, ActivityLog } from './ActivityLog.ts';
-import type { Catalog } from './Catalog.ts';
+import type { Catalog, PendingActivation } from './Catalog.ts';
 import type { EventSequences } from './EventSequences.ts';
 import type { Groups } from './Groups.ts';
 import type { LastContacts } from './LastContacts.ts';
@@ -162,14 +162,14 @@ export class Fleet {
   /**
    * Records agent events in order: each drives the machine's actor and adds an activity entry, and
    * the lot is committed in one batch (one snapshot write for a POST, however many events it
-   * carries); `install.succeeded` counts an activation of its update. A resent report (its `seq` at
+   * carries); `install.succeeded` counts an activation of its update in that same batch. A resent report (its `seq` at
    * or below the machine's `eventSeq`) changes nothing and is not logged again. An unknown machine is
    * MACHINE_NOT_FOUND before anything is stored.
    */
   async recordEvents(machineId: string, events: AgentEvent[]): Promise<void> {
     const { host, activity } = this.#deps;
     const { index } = this.#deps.planIndex.current();
-    const recorded: AgentEvent[] = [];
+    const activations: PendingActivation[] = [];
     let snapshot: SnapshotFrom<typeof fleetMember>;
     let entryInTurn: DirectoryEntry | undefined;
     try {
@@ -183,16 +183,25 @@ export class Fleet {
         },
         {
           alsoWrite: (snapshot, _previous, event) => {
-            recorded.push(event as AgentEvent);
-            return activity.entryOps(describeAgentEvent(event as AgentEvent, snapshot.context, index));
+            const agentEvent = event as AgentEvent;
+            const ops = activity.entryOps(describeAgentEvent(agentEvent, snapshot.context, index));
+            const activation =
+              agentEvent.type === 'install.succeeded' && agentEvent.updateId !== undefined
+                ? this.#deps.catalog.activationOp(agentEvent.updateId)
+                : undefined;
+            if (activation === undefined) return ops;
+            activations.push(activation);
+            return [...ops, activation.op];
           },
         },
       );
     } catch (error) {
+      for (const activation of activations) activation.settle(false);
       throw error instanceof PatchbayError && error.code === 'MACHINE_NOT_FOUND'
         ? notFound(machineId)
         : error;
     }
+    for (const activation of activations) activation.settle(true);
     // What the events changed (an install, a removal) is what the agent's next check-in will report:
     // keyed from the committed snapshot, that check-in is answered from memory, not recorded again.
     // Only while nothing came after the events: a check-in that got in meanwhile keyed the entry for
@@ -204,11 +213,6 @@ export class Fleet {
         lastContact: entryNow?.lastContact ?? Date.parse(snapshot.context.lastContact),
       });
     } else this.directory.invalidate(machineId);
-    for (const event of recorded) {
-      if (event.type === 'install.succeeded' && event.updateId !== undefined) {
-        await this.#deps.catalog.recordActivation(event.updateId);
-      }
-    }
   }
 
   /**

@@ -50,6 +50,34 @@ test('a check-in reporting just what the events installed is answered from memor
   }
 });
 
+test('an events POST is answered after one commit, its install counted in it', async () => {
+  const h = await startHarness();
+  try {
+    const patch = await markGA(h, await h.upload(clientManifest('15.01.01.00')));
+    await h.call('POST', '/agent/v1/checkin', checkInBody('m1'));
+    await h.call('POST', '/agent/v1/checkin', checkInBody('m2'));
+    const { host } = h.provider.core;
+    await host.flush();
+    const before = host.commitStats.batches;
+    const at = new Date().toISOString();
+    const events = [
+      { seq: 1, type: 'download.succeeded', updateId: patch.id, at },
+      { seq: 2, type: 'install.succeeded', updateId: patch.id, at },
+    ];
+    assert.is((await h.call('POST', '/agent/v1/events', { machineId: 'm1', events })).status, 202);
+    assert.is(host.commitStats.batches - before, 1, 'snapshot, activity and activation in one batch');
+    assert.is((await h.call('GET', `/api/v1/updates/${patch.id}`)).body.activations, 1);
+    // A resend changes nothing and counts nothing; another machine's install counts.
+    assert.is((await h.call('POST', '/agent/v1/events', { machineId: 'm1', events })).status, 202);
+    assert.is((await h.call('POST', '/agent/v1/events', { machineId: 'm2', events })).status, 202);
+    assert.is((await h.call('GET', `/api/v1/updates/${patch.id}`)).body.activations, 2);
+    const stored = (await h.provider.core.catalog.records.get(patch.id)) as { activations: number };
+    assert.is(stored.activations, 2);
+  } finally {
+    await h.close();
+  }
+});
+
 test('a check-in that gets in while the events commit is not mistaken for recorded afterwards', async () => {
   const h = await startHarness();
   try {
