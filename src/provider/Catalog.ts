@@ -8,6 +8,7 @@ import { PatchbayError } from '../domain/PatchbayError.ts';
 import type { Update, UpdateManifest, UpdateState } from '../domain/update.ts';
 import type { ActorHost } from '../runtime/ActorHost.ts';
 import { Mailboxes } from '../runtime/Mailbox.ts';
+import { ActivationCounts } from './ActivationCounts.ts';
 
 /** Filters of the Updates list (API.md). */
 export interface UpdateFilters {
@@ -27,7 +28,7 @@ export interface CatalogChange {
 
 /** One activation counted in a caller's commit (see {@link Catalog.activationOp}). */
 export interface PendingActivation {
-  /** Stores the update's record with this activation (and every other one not yet committed). */
+  /** Stores the update's activation count with this activation (and the others queued before it). */
   op: StoreOp;
   /** Call once the commit carrying `op` is done (true) or failed (false). */
   settle(committed: boolean): void;
@@ -37,7 +38,9 @@ export interface PendingActivation {
  * The update catalog. Each update is an `update` actor (its lifecycle) plus a record in the
  * `updates` sublevel that is projected from it and committed in the same batch. All changes to one
  * update run one at a time, and the in-memory view changes only after the commit, so every read
- * shows acknowledged state. Listens: `change` (CatalogChange).
+ * shows acknowledged state. Activation counts are the exception to running one at a time: they
+ * ride in the commits of the events that report them ({@link ActivationCounts}). Listens: `change`
+ * (CatalogChange).
  */
 export class Catalog extends EventEmitter<{ change: [CatalogChange] }> {
   readonly records: RecordRepository<Update>;
@@ -45,29 +48,28 @@ export class Catalog extends EventEmitter<{ change: [CatalogChange] }> {
   readonly #content: ContentStore;
   readonly #updates = new Map<string, Update>();
   readonly #serial = new Mailboxes();
-  /**
-   * Activations whose ops are queued in a commit not yet done, per update id. Every write of an
-   * update's record counts them (see activationOp), so no write can take one back from the store.
-   */
-  readonly #uncommittedActivations = new Map<string, number>();
-  /** Updates being deleted: an activation op queued behind the delete would bring the record back. */
-  readonly #deleting = new Set<string>();
+  readonly #activations: ActivationCounts;
   readonly #now: () => Date;
 
   constructor(store: Store, host: ActorHost, content: ContentStore, now: () => Date = () => new Date()) {
     super();
     this.records = new RecordRepository<Update>(store, 'updates');
+    this.#activations = new ActivationCounts(store, host);
     this.#host = host;
     this.#content = content;
     this.#now = now;
   }
 
-  /** Loads every record into memory, oldest first. */
+  /** Loads every record into memory, oldest first, with its activation count. */
   async load(): Promise<void> {
     const all = await this.records.all();
+    const counts = await this.#activations.load();
     all.sort((a, b) => a.insertedAt.localeCompare(b.insertedAt) || a.id.localeCompare(b.id));
     this.#updates.clear();
-    for (const update of all) this.#updates.set(update.id, update);
+    for (const update of all) {
+      const activations = counts.get(update.id);
+      this.#updates.set(update.id, activations === undefined ? update : { ...update, activations });
+    }
   }
 
   /** Every update matching `filters`, oldest first. */
@@ -151,7 +153,7 @@ export class Catalog extends EventEmitter<{ change: [CatalogChange] }> {
       activations: 0,
     };
     await this.#serial.run(id, async () => {
-      await this.#host.create('update', id, { updateId: id }, () => [this.#recordOp(update)]);
+      await this.#host.create('update', id, { updateId: id }, () => [this.records.putOp(id, update)]);
       this.#updates.set(id, update);
     });
     this.#emitChange('added', update);
@@ -192,7 +194,7 @@ export class Catalog extends EventEmitter<{ change: [CatalogChange] }> {
         }
       }
       const written = { ...previous, relatedInstalls: unique };
-      await this.#host.write([this.#recordOp(written)]);
+      await this.#host.write([this.records.putOp(id, written)]);
       const update = this.#settleRecord(written);
       this.#emitChange('relatedInstalls', update, previous);
       return update;
@@ -201,36 +203,30 @@ export class Catalog extends EventEmitter<{ change: [CatalogChange] }> {
 
   /**
    * Counts one more activation of update `id` (a machine reported it installed) in the caller's own
-   * commit: the op stores the record with the new count, and `settle` brings the count in memory
-   * along once that commit is done. Undefined (nothing counted) for an update not in the catalog
-   * or being deleted.
-   *
-   * Why in the caller's commit: a fleet installing one update reports hundreds of activations a
-   * second, and a commit of their own after each machine's made every events POST wait for a
-   * second commit, serial per update. Ops queued together carry increasing counts and commits land
-   * in the order they were queued, so the store always holds the count of the last one.
+   * commit: the op stores the new count, and `settle` brings the count in memory along once that
+   * commit is done. Undefined (nothing counted) for an update not in the catalog.
    *
    * @example const activation = catalog.activationOp(id); await host.write([...ops, activation.op]); activation.settle(true)
    */
   activationOp(id: string): PendingActivation | undefined {
     const current = this.#updates.get(id);
-    if (current === undefined || this.#deleting.has(id)) return undefined;
-    this.#uncommittedActivations.set(id, (this.#uncommittedActivations.get(id) ?? 0) + 1);
-    const op = this.#recordOp(current);
+    if (current === undefined) return undefined;
+    const queued = this.#activations.queue(id, current.activations, () => this.#updates.get(id)?.activations);
     let settled = false;
     return {
-      op,
+      op: queued.op,
       settle: (committed) => {
         if (settled) return;
         settled = true;
-        const left = this.#uncommittedActivations.get(id)! - 1;
-        if (left === 0) this.#uncommittedActivations.delete(id);
-        else this.#uncommittedActivations.set(id, left);
         const previous = this.#updates.get(id);
-        if (!committed || previous === undefined) return;
-        const update = { ...previous, activations: previous.activations + 1 };
-        this.#updates.set(id, update);
-        this.#emitChange('activated', update, previous);
+        const update =
+          committed && previous !== undefined
+            ? { ...previous, activations: previous.activations + 1 }
+            : undefined;
+        // Memory first: a count written again after a failed commit is taken from it.
+        if (update !== undefined) this.#updates.set(id, update);
+        queued.settle(committed);
+        if (update !== undefined) this.#emitChange('activated', update, previous);
       },
     };
   }
@@ -248,19 +244,16 @@ export class Catalog extends EventEmitter<{ change: [CatalogChange] }> {
           details: { id, state: update.state },
         });
       }
-      this.#deleting.add(id);
-      try {
-        await this.#host.send(
-          'update',
-          id,
-          { type: 'DELETE', at: this.#now().toISOString() },
-          { requireAccepted: true },
-        );
-        await this.#host.remove('update', id, [this.records.delOp(id)]);
-        this.#updates.delete(id);
-      } finally {
-        this.#deleting.delete(id);
-      }
+      await this.#host.send(
+        'update',
+        id,
+        { type: 'DELETE', at: this.#now().toISOString() },
+        { requireAccepted: true },
+      );
+      // An activation still on its way may store a count after this: load ignores a count
+      // without its record, and ids are never reused.
+      await this.#host.remove('update', id, [this.records.delOp(id), this.#activations.delOp(id)]);
+      this.#updates.delete(id);
       return update;
     });
     this.#emitChange('deleted', deleted);
@@ -294,7 +287,7 @@ export class Catalog extends EventEmitter<{ change: [CatalogChange] }> {
           const read = readUpdateLifecycle(snapshot.value);
           if (read === 'deleted') return [];
           next = { ...previous, state: read.state, highPriority: read.highPriority };
-          return [this.#recordOp(next)];
+          return [this.records.putOp(id, next)];
         },
       });
       return { update: next === undefined ? undefined : this.#settleRecord(next), previous };
@@ -302,15 +295,6 @@ export class Catalog extends EventEmitter<{ change: [CatalogChange] }> {
     if (update === undefined) return this.require(id);
     this.#emitChange(type, update, previous);
     return update;
-  }
-
-  /** The op that stores `update`'s record, counting the activations still in flight to the store. */
-  #recordOp(update: Update): StoreOp {
-    const uncommitted = this.#uncommittedActivations.get(update.id) ?? 0;
-    return this.records.putOp(
-      update.id,
-      uncommitted === 0 ? update : { ...update, activations: update.activations + uncommitted },
-    );
   }
 
   /**

@@ -65,58 +65,80 @@ test('activations ride in the caller commit, all counted, and survive a restart'
   );
 });
 
-test('an activation whose commit failed is not counted, now or by later writes', async () => {
+test('after a failed commit the count is written again from what was committed', async () => {
   await withUpdate(
     async (core, update) => {
-      core.catalog.activationOp(update.id)!.settle(false);
+      // Two activations queued together; the first one's commit fails, the second one's lands and
+      // carries both, so the store holds 2 until the count is written again.
+      const failed = core.catalog.activationOp(update.id)!;
       const counted = core.catalog.activationOp(update.id)!;
       await core.host.write([counted.op]);
+      failed.settle(false);
       counted.settle(true);
-      await core.catalog.changeState(update.id, 'GA');
       assert.is(core.catalog.require(update.id).activations, 1);
-    },
-    (stored) => assert.equal([stored.state, stored.activations], ['GA', 1]),
-  );
-});
-
-test('a state change written while an activation is on its way to the store keeps it', async () => {
-  await withUpdate(
-    async (core, update) => {
-      const early = core.catalog.activationOp(update.id)!;
-      // The state change's record goes out first, and must not store a count without `early`.
-      await core.catalog.changeState(update.id, 'GA');
-      await core.host.write([early.op]);
-      early.settle(true);
-      // The other way round: an activation committed while a change is being written.
-      const change = core.catalog.setHighPriority(update.id, true);
-      const late = core.catalog.activationOp(update.id)!;
-      await core.host.write([late.op]);
-      late.settle(true);
-      const changed = await change;
-      assert.equal([changed.highPriority, changed.activations], [true, 2]);
+      const stored = () => core.store.sublevel('updateActivations').getSync(update.id);
+      assert.is(stored(), 2, 'the landed op carried the failed activation');
+      await core.host.flush();
+      assert.is(stored(), 1, 'written again from memory');
+      const later = core.catalog.activationOp(update.id)!;
+      await core.host.write([later.op]);
+      later.settle(true);
       assert.is(core.catalog.require(update.id).activations, 2);
     },
-    (stored) => assert.equal([stored.state, stored.highPriority, stored.activations], ['GA', true, 2]),
+    (stored) => assert.is(stored.activations, 2),
   );
 });
 
-test('no activation is counted for an update that is being deleted or is gone', async () => {
+test('a state change and an activation on their way together both land, in either order', async () => {
+  await withUpdate(
+    async (core, update) => {
+      await core.catalog.changeState(update.id, 'GA');
+      // The state change's op is queued first, the activation's after it.
+      const inactive = core.catalog.changeState(update.id, 'Inactive');
+      await new Promise((resolve) => process.nextTick(resolve));
+      const first = core.catalog.activationOp(update.id)!;
+      await core.host.write([first.op]);
+      first.settle(true);
+      assert.equal((await inactive).state, 'Inactive');
+      // The activation's op is queued first, the change's after it.
+      const second = core.catalog.activationOp(update.id)!;
+      const writing = core.host.write([second.op]);
+      const marked = core.catalog.setHighPriority(update.id, true);
+      await writing;
+      second.settle(true);
+      const changed = await marked;
+      assert.equal([changed.state, changed.highPriority, changed.activations], ['Inactive', true, 2]);
+      assert.is(core.catalog.require(update.id).activations, 2);
+    },
+    (stored) => assert.equal([stored.state, stored.highPriority, stored.activations], ['Inactive', true, 2]),
+  );
+});
+
+test('an update deleted while an activation is on its way stays deleted', async () => {
   const { dir, cleanup } = await makeTempDir();
   try {
+    let id: string;
     const core = await openProviderCore({ dataDir: dir, sync: false });
     try {
       const staged = await core.content.stage(Readable.from([Buffer.from('package')]));
-      const update = await core.catalog.add(manifest, staged, 'client.tar.gz', false);
-      const deleting = core.catalog.delete(update.id);
-      // The delete's commit is on its way now; an op queued behind it would write the record back.
+      id = (await core.catalog.add(manifest, staged, 'client.tar.gz', false)).id;
+      const deleting = core.catalog.delete(id);
       await new Promise((resolve) => setImmediate(resolve));
-      assert.is(core.catalog.activationOp(update.id), undefined);
+      const late = core.catalog.activationOp(id)!;
+      await core.host.write([late.op]);
+      late.settle(true);
       await deleting;
-      assert.is(core.catalog.activationOp(update.id), undefined);
+      assert.is(core.catalog.activationOp(id), undefined);
       assert.is(core.catalog.activationOp('no-such-update'), undefined);
-      assert.is(await core.catalog.records.get(update.id), undefined);
     } finally {
       await core.close();
+    }
+    const reopened = await openProviderCore({ dataDir: dir, sync: false });
+    try {
+      assert.is(reopened.catalog.get(id), undefined);
+      assert.is(reopened.catalog.list().length, 0);
+    } finally {
+      await reopened.close();
     }
   } finally {
     await cleanup();
