@@ -21,10 +21,12 @@ interface InFlight {
  * Apart, so that an activation's op never carries a stale copy of the rest of the record (a state
  * change queued but not committed), and a state change's op never carries a stale count. Ops queued
  * for one update carry increasing counts and commits land in the order they were queued, so the
- * store keeps the last one. A count stored here wins over the record's own `activations`, which is
- * only what the record held when it was last written (and all there is in stores from before).
+ * store keeps the last one. The update record's own `activations` is only what it held when last
+ * written (schema 2 moved the counts here). After a failed commit, a later op of the same update may
+ * have carried the failed activation: the count is written again once the update's ops have all
+ * settled, and a crash before that keeps it one too many.
  *
- * @example const activation = counts.queue(id, update.activations); await host.write([activation.op]); activation.settle(true)
+ * @example const activation = counts.queue(id, update.activations, () => committedCount(id)); await host.write([activation.op]); activation.settle(true)
  */
 export class ActivationCounts {
   readonly #counts: RecordRepository<number>;
@@ -73,11 +75,22 @@ export class ActivationCounts {
         if (entry.writes > 0) return;
         this.#inFlight.delete(id);
         const count = entry.failed ? committedNow() : undefined;
-        // Not retried: a store that fails twice in a row has bigger problems, and the next
-        // activation of the update writes its count again.
-        if (count !== undefined) this.#host.write([this.#counts.putOp(id, count)]).catch(() => {});
+        if (count !== undefined) this.#writeAgain(id, count);
       },
     };
+  }
+
+  /**
+   * Queues the count of `id` again, now: an activation queued after this call must land after it.
+   * Not retried: a store that fails twice in a row has bigger problems, and the next activation of
+   * the update writes its count again. A host already closed refuses the write at once.
+   */
+  #writeAgain(id: string, count: number): void {
+    try {
+      this.#host.write([this.#counts.putOp(id, count)]).catch(() => {});
+    } catch {
+      // Closed: the store keeps the last count that landed, at most the failed activations too many.
+    }
   }
 
   /** The op that forgets update `id`'s count (with its record). */

@@ -26,7 +26,11 @@ export interface CatalogChange {
   at: string;
 }
 
-/** One activation counted in a caller's commit (see {@link Catalog.activationOp}). */
+/**
+ * One activation counted in a caller's commit (see {@link Catalog.activationOp}). Queue `op` in the
+ * same synchronous stretch as the call that made it: ops of one update must reach the store in the
+ * order they were made.
+ */
 export interface PendingActivation {
   /** Stores the update's activation count with this activation (and the others queued before it). */
   op: StoreOp;

@@ -100,6 +100,7 @@ test('a state change and an activation on their way together both land, in eithe
       await core.host.write([first.op]);
       first.settle(true);
       assert.equal((await inactive).state, 'Inactive');
+      assert.is((await core.catalog.records.get(update.id))?.state, 'Inactive', 'stored, not put back');
       // The activation's op is queued first, the change's after it.
       const second = core.catalog.activationOp(update.id)!;
       const writing = core.host.write([second.op]);
@@ -122,12 +123,16 @@ test('an update deleted while an activation is on its way stays deleted', async 
     try {
       const staged = await core.content.stage(Readable.from([Buffer.from('package')]));
       id = (await core.catalog.add(manifest, staged, 'client.tar.gz', false)).id;
+      const before = core.host.commitStats.batches;
       const deleting = core.catalog.delete(id);
-      await new Promise((resolve) => setImmediate(resolve));
+      // Once the DELETE snapshot is committed, the record's removal is queued: an activation made
+      // now is stored behind it.
+      while (core.host.commitStats.batches === before) await new Promise((resolve) => setImmediate(resolve));
       const late = core.catalog.activationOp(id)!;
       await core.host.write([late.op]);
       late.settle(true);
       await deleting;
+      assert.is(core.store.sublevel('updateActivations').getSync(id), 1, 'a count behind the delete');
       assert.is(core.catalog.activationOp(id), undefined);
       assert.is(core.catalog.activationOp('no-such-update'), undefined);
     } finally {

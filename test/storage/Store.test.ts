@@ -33,6 +33,19 @@ test('open writes the schema version into meta', async () => {
   assert.is(await store.sublevel('meta').get('schemaVersion'), SCHEMA_VERSION);
 });
 
+test('schema 2 moves update activation counts out of the records', async () => {
+  const dir = await tempDir();
+  let store = await openStore(dir);
+  await store.batch([
+    { type: 'put', sublevel: store.sublevel('meta'), key: 'schemaVersion', value: 1 },
+    { type: 'put', sublevel: store.sublevel('updates'), key: 'u1', value: { id: 'u1', activations: 7 } },
+  ]);
+  await store.close();
+  store = await openStore(dir);
+  assert.is(await store.sublevel('updateActivations').get('u1'), 7);
+  assert.is(await store.sublevel('meta').get('schemaVersion'), 2);
+});
+
 test('open refuses a store written by a newer schema', async () => {
   const dir = await tempDir();
   const store = await openStore(dir);
