@@ -1,3 +1,4 @@
+import { ReadCoalescer } from './ReadCoalescer.ts';
 import type { JsonSublevel, Store, StoreOp } from './Store.ts';
 
 /**
@@ -6,24 +7,20 @@ import type { JsonSublevel, Store, StoreOp } from './Store.ts';
  */
 export class SnapshotRepository {
   readonly #store: Store;
+  readonly #reads: ReadCoalescer;
 
   constructor(store: Store) {
     this.#store = store;
+    this.#reads = new ReadCoalescer(store.db);
   }
 
   #sublevel(kind: string): JsonSublevel {
     return this.#store.sublevel(`snapshots/${kind}`);
   }
 
-  /**
-   * The persisted snapshot of actor `kind/id`, or `undefined`. Read with classic-level's `getSync`:
-   * an actor activates on the request that needs it, and a read through the thread pool made that
-   * request wait for a whole further turn of a busy event loop (a recorded check-in's p90 at
-   * 100,000 machines fell from 11–14 ms to 10.6 ms without it; docs/performance.md). It costs the
-   * event loop no more than the asynchronous read did (~10 µs with the JSON, from the page cache).
-   */
+  /** The persisted snapshot of actor `kind/id`, or `undefined`. */
   async get(kind: string, id: string): Promise<unknown> {
-    return this.#store.db.getSync(this.#sublevel(kind).prefixKey(id, 'utf8'));
+    return this.#reads.get(this.#sublevel(kind).prefixKey(id, 'utf8'));
   }
 
   /** An op that stores the snapshot of `kind/id`. */

@@ -112,32 +112,6 @@ test('a batch across sublevels lands whole and survives a reopen', async () => {
   assert.equal(await new SnapshotRepository(store).get('thing', 'a'), { value: 'on' });
 });
 
-test('a snapshot is read within the turn that asks for it, not after a thread-pool round trip', async () => {
-  const dir = await tempDir();
-  const store = await openStore(dir);
-  const snapshots = new SnapshotRepository(store);
-  await store.batch([snapshots.putOp('machine', 'm1', { value: 'upToDate' })]);
-  // An asynchronous LevelDB read completes in a later poll phase, after this turn's check phase.
-  const order: string[] = [];
-  setImmediate(() => order.push('check phase'));
-  order.push(JSON.stringify(await snapshots.get('machine', 'm1')));
-  order.push(String(await snapshots.get('machine', 'missing')));
-  assert.equal(order, ['{"value":"upToDate"}', 'undefined']);
-});
-
-test('reading a snapshot from a closed store fails as a rejection', async () => {
-  const dir = await tempDir();
-  const store = await openStore(dir);
-  await store.close();
-  const read = new SnapshotRepository(store).get('machine', 'm1');
-  try {
-    await read;
-    assert.unreachable();
-  } catch (error) {
-    assert.match(String((error as { code?: string }).code), /LEVEL_DATABASE_NOT_OPEN/);
-  }
-});
-
 test('a missing record is undefined, not an error', async () => {
   const dir = await tempDir();
   const store = await openStore(dir);
