@@ -47,7 +47,7 @@ export class ActivationCounts {
 
   /**
    * Queues one more activation of update `id`, whose committed count is `committed`: the op to commit,
-   * and `settle`, to call once with whether that commit is done. After a failed commit the count is
+   * and `settle`, to call exactly once (Catalog.activationOp guards it) with whether that commit is done. After a failed commit the count is
    * written again, from `committedNow()`, once no op of the update is in flight: a later op queued
    * while the failed one was pending carried its activation.
    */
@@ -64,12 +64,9 @@ export class ActivationCounts {
     inFlight.count += 1;
     inFlight.writes += 1;
     const entry = inFlight;
-    let settled = false;
     return {
       op: this.#counts.putOp(id, entry.count),
       settle: (ok) => {
-        if (settled) return;
-        settled = true;
         entry.writes -= 1;
         if (!ok) entry.failed = true;
         if (entry.writes > 0) return;
