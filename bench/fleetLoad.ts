@@ -108,11 +108,8 @@ class Phase {
   stats(): PhaseStats {
     const seconds = Math.max(0.001, (this.endedAt - this.startedAt) / 1000);
     return {
-      count: this.latency.count,
+      ...this.latency.summary(),
       errors: this.errors,
-      p50: this.latency.percentile(0.5),
-      p90: this.latency.percentile(0.9),
-      p99: this.latency.percentile(0.99),
       max: this.latency.max,
       rate: this.latency.count / seconds,
       lagP99: this.lag.percentile(0.99),

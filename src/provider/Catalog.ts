@@ -307,10 +307,7 @@ export class Catalog extends EventEmitter<{ change: [CatalogChange] }> {
    */
   #settleRecord(written: Update): Update {
     const current = this.#updates.get(written.id);
-    const update =
-      current === undefined || current.activations === written.activations
-        ? written
-        : { ...written, activations: current.activations };
+    const update = current === undefined ? written : { ...written, activations: current.activations };
     this.#updates.set(written.id, update);
     return update;
   }
